@@ -1,0 +1,220 @@
+"""The CLI's shared pieces: the ``careergraph`` group, common options, output.
+
+Commands live in sibling modules and register themselves on :data:`cli`.
+The CLI is a thin layer: it parses options, calls the library, formats the
+result. Results go to stdout; messages and progress go to stderr.
+
+Exit codes: 0 ok; 1 no result or validation failed; 2 usage or input error;
+3 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from ..errors import CareerGraphError
+
+__all__ = ["Context", "cli", "common_options", "emit", "format_option", "main", "render_table", "store_option"]
+
+EXIT_OK, EXIT_NO_RESULT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class Context:
+    """Per-invocation state: the store folder and the lazily opened graph."""
+
+    def __init__(self) -> None:
+        self.store: str | None = None
+        self._graph = None
+
+    @property
+    def graph(self):
+        if self._graph is None:
+            from ..store import open_graph
+
+            self._graph = open_graph(self.store)
+        return self._graph
+
+
+def _set_store(ctx: click.Context, _param, value):
+    if value:
+        ctx.ensure_object(Context).store = value
+    return value
+
+
+def store_option(f: Callable) -> Callable:
+    """``--store DIR`` (also ``CAREERGRAPH_STORE``), accepted before or after the command."""
+    return click.option(
+        "--store",
+        metavar="DIR",
+        envvar="CAREERGRAPH_STORE",
+        expose_value=False,
+        callback=_set_store,
+        is_eager=True,
+        help="On-disk store folder (default: the built-in seed graph; env CAREERGRAPH_STORE).",
+    )(f)
+
+
+def format_option(f: Callable) -> Callable:
+    """``--format table|json|csv``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(f)
+
+
+def common_options(f: Callable) -> Callable:
+    """Both ``--store`` and ``--format``."""
+    return store_option(format_option(f))
+
+
+def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """Render rows as an aligned plain-text table.
+
+    Examples
+    --------
+    >>> print(render_table([{"a": 1, "b": "x"}], ["a", "b"]))
+    a  b
+    -  -
+    1  x
+    """
+
+    def cell(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return f"{v:.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+        if isinstance(v, (list, tuple)):
+            return ", ".join(cell(x) for x in v)
+        return str(v).replace("\n", " ")
+
+    body = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(b[i]) for b in body]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(b, widths)).rstrip() for b in body]
+    return "\n".join(lines)
+
+
+def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow(["; ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
+                    for v in (r.get(c) for c in columns)])
+    return buf.getvalue().rstrip("\n")
+
+
+def emit(
+    fmt: str,
+    payload: Any,
+    rows: Sequence[dict[str, Any]] | None = None,
+    columns: Sequence[str] | None = None,
+    *,
+    title: str | None = None,
+) -> None:
+    """Print a result: ``payload`` as JSON, or ``rows`` as a table / CSV.
+
+    Parameters
+    ----------
+    fmt : {"table", "json", "csv"}
+    payload : object
+        JSON-serialisable result (printed for ``json``).
+    rows, columns : optional
+        Tabular view for ``table`` and ``csv``; defaults to ``payload`` when
+        it is a list of dicts.
+    title : str, optional
+        A heading printed above the table (not for CSV/JSON).
+    """
+    if fmt == "json":
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    if rows is None:
+        rows = payload if isinstance(payload, list) else [payload]
+    if columns is None:
+        columns = list(rows[0].keys()) if rows else []
+    if fmt == "csv":
+        click.echo(_csv(rows, columns))
+        return
+    if title:
+        click.echo(title)
+    click.echo(render_table(rows, columns))
+
+
+class _Group(click.Group):
+    def format_epilog(self, ctx, formatter):  # keep the example block verbatim
+        if self.epilog:
+            formatter.write("\n" + self.epilog + "\n")
+
+
+class _Command(click.Command):
+    def format_epilog(self, ctx, formatter):
+        if self.epilog:
+            formatter.write("\n" + self.epilog + "\n")
+
+
+_Group.command_class = _Command
+
+
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Example:\n  careergraph path \"Junior ML Engineer\" \"Lead ML Engineer\"\n\n"
+    "Exit codes: 0 ok, 1 no result or validation failed, 2 usage or input error, 3 internal error.",
+)
+@store_option
+@click.version_option(package_name="careergraph")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """careergraph: a knowledge graph of careers (roles, skills, degrees, moves).
+
+    Runs on the built-in Machine Learning career graph, or on an on-disk
+    store (--store DIR) holding imported ESCO and O*NET data.
+    """
+    ctx.ensure_object(Context)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the CLI and map errors onto exit codes."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    try:
+        rv = cli.main(args=argv, prog_name="careergraph", standalone_mode=False)
+    except CareerGraphError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if exc.exit_code == 2 else exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (please report this; "
+                   "set CAREERGRAPH_DEBUG=1 for a traceback)", err=True)
+        if os.environ.get("CAREERGRAPH_DEBUG"):
+            raise
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def wraps_errors(f: Callable) -> Callable:
+    """Keep a command's docstring and name when wrapping it."""
+    return functools.wraps(f)
