@@ -119,6 +119,56 @@ class Projection:
                 f"{self.role_skill.nnz} role-skill links, {self.transitions.number_of_edges()} moves)")
 
     # -- lookups ---------------------------------------------------------
+    def find_role(self, name) -> str:
+        """Return the IRI of a role given by IRI or (case-insensitive) label.
+
+        Raises
+        ------
+        RoleNotFound
+            Nothing matches; the message suggests close labels.
+
+        Examples
+        --------
+        >>> from careergraph.examples import toy_graph
+        >>> project(toy_graph()).find_role("lead engineer")
+        'https://w3id.org/careergraph/id/role/lead'
+        """
+        return self._find(name, self.role_index, self.role_labels, "role")
+
+    def find_skill(self, name) -> str:
+        """Return the IRI of a skill given by IRI or (case-insensitive) label.
+
+        Raises
+        ------
+        SkillNotFound
+            Nothing matches; the message suggests close labels.
+
+        Examples
+        --------
+        >>> from careergraph.examples import toy_graph
+        >>> project(toy_graph()).find_skill("PYTHON")
+        'https://w3id.org/careergraph/id/skill/python'
+        """
+        return self._find(name, self.skill_index, self.skill_labels, "skill")
+
+    def _find(self, name, index, labels, kind) -> str:
+        from .errors import RoleNotFound, SkillNotFound, suggest
+
+        text = str(name)
+        if text in index:
+            return text
+        by_label = self._extra.get(f"{kind}_by_label")
+        if by_label is None:
+            by_label = {}
+            for iri, lab in labels.items():
+                by_label.setdefault(lab.lower(), iri)
+            self._extra[f"{kind}_by_label"] = by_label
+        hit = by_label.get(text.strip().lower())
+        if hit is not None:
+            return hit
+        err = RoleNotFound if kind == "role" else SkillNotFound
+        raise err(text, suggest(text, labels.values()), hint=f"no {kind} of that name in the projection")
+
     def skill_set(self, role: str) -> frozenset[int]:
         """Column indices of the skills a role needs.
 
