@@ -42,12 +42,14 @@ _MATCH = _PRE + """SELECT DISTINCT ?e ?needle ?cls ?key ?main ?label WHERE {
   ?e rdfs:label|skos:prefLabel|skos:altLabel ?l .
   FILTER(LCASE(STR(?l)) = ?needle)
   ?e a ?cls .
-  OPTIONAL { ?e cg:inDataset/cg:datasetKey ?ds }
-  FILTER(!BOUND(?key) || ?ds = ?key)
+  #SOURCE#
   BIND(EXISTS { ?e rdfs:label|skos:prefLabel ?l2 . FILTER(LCASE(STR(?l2)) = ?needle) } AS ?main)
   OPTIONAL { ?e rdfs:label ?label }
 }"""
 _MATCH_ANY = _MATCH.replace("  ?e a ?cls .\n", "")
+# Oxigraph substitutes bound variables as constants, so the dataset filter is
+# a separate pattern rather than a BOUND() test on a maybe-bound variable.
+_BY_SOURCE = "?e cg:inDataset/cg:datasetKey ?key ."
 _SAME = _PRE + """SELECT ?a ?b WHERE { ?a skos:exactMatch|^skos:exactMatch ?b }"""
 _EXISTS = _PRE + """SELECT ?e ?cls WHERE { ?e a ?cls }"""
 _EXISTS_ANY = _PRE + """SELECT ?e WHERE { ?e ?p ?o } LIMIT 1"""
@@ -107,17 +109,27 @@ def labels_of(graph, nodes) -> dict[str, str]:
 
 def _not_found(graph, name: str, kind: str, source: str | None) -> NameNotFound:
     cls = CLASSES[kind]
+    err = _ERRORS.get(kind, NameNotFound)
+    title = kind.capitalize()
+    if source:
+        bind = {"needle": Literal(name.lower())}
+        if cls is not None:
+            bind["cls"] = cls
+        elsewhere = _sparql(graph, (_MATCH if cls is not None else _MATCH_ANY).replace("#SOURCE#", ""), **bind)
+        if elsewhere:
+            found = sorted({_dataset(graph, str(r[0])) or "no dataset" for r in elsewhere})
+            exc = err(name)
+            exc.args = (f"{title} {name!r} is not in source {source!r} (it is in: {', '.join(found)}); "
+                        "drop --source or pick another source",)
+            return exc
     if cls is None:
         labels = [str(r[0]) for r in _sparql(graph, _LABELS_ANY)]
     else:
         labels = [str(r[1]) for r in _sparql(graph, _LABELS, cls=cls)]
-    err = _ERRORS.get(kind, NameNotFound)
     hint = f"'careergraph query list-{kind}s' lists them" if kind in ("role", "skill") else ""
-    if source:
-        hint = f"looked only in source {source!r}; drop --source to search all"
     exc = err(name, suggest(name, labels), hint=hint)
     if err is NameNotFound:
-        exc.args = (str(exc).replace("Name ", f"{kind.capitalize()} ", 1),)
+        exc.args = (str(exc).replace("Name ", f"{title} ", 1),)
     return exc
 
 
@@ -158,7 +170,8 @@ def resolve(graph, name: str, kind: str = "role", source: str | None = None) -> 
         bind["key"] = Literal(source)
     if cls is not None:
         bind["cls"] = cls
-    rows = _sparql(graph, _MATCH if cls is not None else _MATCH_ANY, **bind)
+    text = (_MATCH if cls is not None else _MATCH_ANY).replace("#SOURCE#", _BY_SOURCE if source else "")
+    rows = _sparql(graph, text, **bind)
     if not rows:
         raise _not_found(graph, name, kind, source)
     main = {str(r[0]) for r in rows if r[4] is not None and r[4].toPython()}
