@@ -497,7 +497,7 @@ def project(graph, *, cache: bool = True) -> Projection:
         return _build(graph)
     with _LOCK:
         hit = getattr(graph, _ATTR, None)
-        if isinstance(hit, Projection) and hit.graph is graph:
+        if hit is not None and getattr(hit, "graph", None) is graph:
             return hit
     proj = _build(graph)
     with _LOCK:

@@ -1,0 +1,506 @@
+"""Career paths: the cheapest routes between roles, explained step by step.
+
+Routes run over :attr:`Projection.transitions` (stated promotions, lateral and
+entry moves, plus cost-free ``same-as`` links between the same role in two
+sources). Three costs:
+
+``by="steps"``
+    every move costs 1 (``same-as`` costs 0).
+``by="years"``
+    a move costs its typical years; a move with unknown years costs
+    ``unknown_years`` (default 1.0) and the result says how many were unknown
+    (the seed states no years at all).
+``by="skills"``
+    entering role *v* from *u* costs ``|skills(v) - (have ∪ skills(u))|``: the
+    skills of the next role that neither the current role nor the skills you
+    already have give. This is a *local* (edge-weight) approximation of the
+    path-dependent cost "skills not yet held anywhere along the path": it
+    counts a skill again when the path leaves it behind for a role that does
+    not use it and a later role needs it again, so it never under-counts.
+    The exact path-dependent version is a minimum-label-path problem
+    (NP-hard in general); the local one is exact for Dijkstra and Yen. Each
+    step still *reports* the path-dependent ``new_skills``.
+
+Single routes use :func:`networkx.bidirectional_dijkstra`; ``alternatives=K``
+uses Yen's algorithm (:func:`networkx.shortest_simple_paths`): K distinct
+routes in non-decreasing cost. ``lateral=True`` adds inferred moves (kind
+``"inferred"``, both directions) between roles whose skill Jaccard is at least
+``min_overlap``; they are clearly marked in each step. ``via`` routes through a
+role (the best route to it, then the best from it; with ``alternatives`` the K
+best such concatenations).
+
+Examples
+--------
+>>> from careergraph.examples import toy_graph
+>>> from careergraph.project import project
+>>> proj = project(toy_graph())
+>>> r = find_path(proj, "Data Analyst", "Lead Engineer")
+>>> r.labels, r.cost
+(['Data Analyst', 'Junior Engineer', 'Senior Engineer', 'Lead Engineer'], 3.0)
+>>> [s.kind for s in r.steps]
+['entry', 'promotion', 'promotion']
+>>> r.steps[2].new_skills
+['Leadership']
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from .errors import InvalidParameter, NoCareerPath
+from .project import Projection, project
+
+__all__ = ["BY", "PathResult", "Step", "edge_cost", "find_path", "lateral_graph", "path_cost"]
+
+#: The cost models of :func:`find_path`.
+BY = ("steps", "years", "skills")
+
+
+@dataclass
+class Step:
+    """One move of a route, explained."""
+
+    from_iri: str
+    to_iri: str
+    from_label: str
+    to_label: str
+    kind: str
+    years: float | None
+    cost: float
+    new_skills: list[str] = field(default_factory=list)
+    source: str | None = None
+    education: dict[str, Any] | None = None
+    salary: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def inferred(self) -> bool:
+        """True for moves not stated by any source (``lateral=True``)."""
+        return self.kind == "inferred"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: ``from``/``to`` are labels, ``years`` None when unknown."""
+        d = asdict(self)
+        return {"from": d.pop("from_label"), "to": d.pop("to_label"), "kind": d.pop("kind"),
+                "years": d.pop("years"), "new_skills": d.pop("new_skills"),
+                "inferred": self.inferred, **d}
+
+
+@dataclass
+class PathResult:
+    """A route: roles in order, the steps between them, its cost and notes."""
+
+    roles: list[str]
+    labels: list[str]
+    steps: list[Step]
+    cost: float
+    by: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def years_known(self) -> float:
+        """Sum of the stated years of the moves."""
+        return float(sum(s.years for s in self.steps if s.years is not None))
+
+    @property
+    def unknown_years(self) -> int:
+        """How many moves (not counting ``same-as``) have no stated years."""
+        return sum(1 for s in self.steps if s.years is None and s.kind != "same-as")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict ``{"path", "roles", "steps", "cost", "by", ...}``."""
+        return {"path": list(self.labels), "roles": list(self.roles), "steps": [s.to_dict() for s in self.steps],
+                "cost": self.cost, "by": self.by, "years_known": self.years_known,
+                "moves_with_unknown_years": self.unknown_years, "notes": list(self.notes)}
+
+
+# -- costs --------------------------------------------------------------------
+
+def edge_cost(proj: Projection, by: str, *, have: Iterable[int] = (), unknown_years: float = 1.0) -> Callable:
+    """The networkx weight function ``f(u, v, data)`` of one cost model.
+
+    Parameters
+    ----------
+    proj : Projection
+    by : {"steps", "years", "skills"}
+    have : iterable of int
+        Skill column indices already held (``by="skills"``).
+    unknown_years : float
+        Cost of a move with unknown years (``by="years"``).
+
+    Returns
+    -------
+    callable
+
+    Examples
+    --------
+    >>> from careergraph.examples import toy_graph
+    >>> from careergraph.project import project
+    >>> p = project(toy_graph())
+    >>> f = edge_cost(p, "skills")
+    >>> cgr = "https://w3id.org/careergraph/id/role/"
+    >>> f(cgr + "senior", cgr + "lead", p.transitions.edges[cgr + "senior", cgr + "lead"])
+    1
+    """
+    if by not in BY:
+        raise InvalidParameter(f"Unknown cost {by!r}; use one of: {', '.join(BY)}")
+    if by == "steps":
+        return lambda u, v, d: 0 if d["kind"] == "same-as" else 1
+    if by == "years":
+        def years(u, v, d):
+            if d["kind"] == "same-as":
+                return 0.0
+            y = d.get("years")
+            return unknown_years if y is None else float(y)
+        return years
+    held = frozenset(have)
+
+    def skills(u, v, d):
+        if d["kind"] == "same-as":
+            return 0
+        return len(proj.skill_set(v) - held - proj.skill_set(u))
+    return skills
+
+
+def path_cost(proj: Projection, roles: list[str], by: str = "steps", *, have: Iterable[int] = (),
+              unknown_years: float = 1.0, graph: nx.DiGraph | None = None) -> float:
+    """Cost of a given route under one cost model (the sum of :func:`edge_cost`).
+
+    Examples
+    --------
+    >>> from careergraph.examples import toy_graph
+    >>> from careergraph.project import project
+    >>> p = project(toy_graph())
+    >>> cgr = "https://w3id.org/careergraph/id/role/"
+    >>> path_cost(p, [cgr + "junior", cgr + "senior", cgr + "lead"], "years")
+    3.5
+    """
+    g = proj.transitions if graph is None else graph
+    f = edge_cost(proj, by, have=have, unknown_years=unknown_years)
+    return float(sum(f(u, v, g.edges[u, v]) for u, v in zip(roles, roles[1:])))
+
+
+def lateral_graph(proj: Projection, min_overlap: float = 0.3) -> nx.DiGraph:
+    """The transition graph plus inferred moves between skill-overlapping roles.
+
+    Every ordered pair of distinct roles with skill Jaccard ``>= min_overlap``
+    (computed with one sparse product) and no stated move gets an edge of kind
+    ``"inferred"`` with unknown years and a ``source`` saying why. Cached per
+    projection and threshold.
+
+    Examples
+    --------
+    >>> from careergraph.examples import toy_graph
+    >>> from careergraph.project import project
+    >>> g = lateral_graph(project(toy_graph()), 0.5)
+    >>> cgr = "https://w3id.org/careergraph/id/role/"
+    >>> g.edges[cgr + "architect", cgr + "lead"]["kind"], g.edges[cgr + "lead", cgr + "architect"]["kind"]
+    ('inferred', 'lateral')
+    """
+    if not 0 < min_overlap <= 1:
+        raise InvalidParameter(f"min_overlap must be in (0, 1], got {min_overlap}")
+    key = ("lateral", float(min_overlap))
+    hit = proj._extra.get(key)
+    if hit is not None:
+        return hit
+    from .overlap import jaccard_matrix
+
+    g = proj.transitions.copy()
+    if proj.roles:
+        jac = jaccard_matrix(proj.binary())
+        np.fill_diagonal(jac, 0.0)
+        for i, j in np.argwhere(jac >= min_overlap - 1e-12).tolist():
+            u, v = proj.roles[i], proj.roles[j]
+            if not g.has_edge(u, v):
+                g.add_edge(u, v, kind="inferred", years=None, tier=None, rank=None,
+                           source=f"inferred: skill Jaccard {jac[i, j]:.2f} >= {min_overlap:g}")
+    proj._extra[key] = g
+    return g
+
+
+# -- explaining ---------------------------------------------------------------
+
+def _main_degree(entries: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+    if not entries:
+        return None
+    for level in ("minimum", "typical", "preferred"):
+        hits = [e for e in entries if e["level"] == level]
+        if hits:
+            return min(hits, key=lambda e: (e["rank"] if e["rank"] is not None else 99, e["label"]))
+    return entries[0]
+
+
+def _education(proj: Projection, u: str, v: str) -> dict[str, Any]:
+    edu = proj.education()
+    a, b = _main_degree(edu.get(u)), _main_degree(edu.get(v))
+    if a is None and b is None:
+        change = "unknown"
+    elif a is None or b is None or a["rank"] is None or b["rank"] is None:
+        change = "unknown" if b is None else "stated for the new role only" if a is None else "unknown"
+    else:
+        change = "higher" if b["rank"] > a["rank"] else "lower" if b["rank"] < a["rank"] else "same"
+    return {"from": a["label"] if a else None, "to": b["label"] if b else None, "change": change,
+            "fields": list(b["fields"]) if b else []}
+
+
+def _salary_by_source(rows: list[dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for r in sorted(rows or [], key=lambda r: (r["statistic"] != "median", -(int(str(r["year"])[:4]) if r["year"] else 0))):
+        out.setdefault(r["source_label"], r)
+    return out
+
+
+def _salary(proj: Projection, u: str, v: str) -> list[dict[str, Any]]:
+    sal = proj.salaries()
+    a, b = _salary_by_source(sal.get(u)), _salary_by_source(sal.get(v))
+    out = []
+    for src in sorted(set(a) | set(b)):
+        ra, rb = a.get(src), b.get(src)
+        fa = ra["amount"] if ra else None
+        fb = rb["amount"] if rb else None
+        out.append({"source": src, "statistic": (rb or ra)["statistic"], "currency": (rb or ra)["currency"],
+                    "from": fa, "to": fb, "change": fb - fa if fa is not None and fb is not None else None})
+    return out
+
+
+def _explain(proj: Projection, g: nx.DiGraph, roles: list[str], by: str, cost_fn: Callable,
+             have: frozenset[int], unknown_years: float, min_overlap: float) -> PathResult:
+    held = set(have) | set(proj.skill_set(roles[0]))
+    steps = []
+    ess = proj.essential
+    for u, v in zip(roles, roles[1:]):
+        d = g.edges[u, v]
+        i = proj.role_index[v]
+        ess_cols = set(ess.indices[ess.indptr[i]:ess.indptr[i + 1]].tolist())
+        new = proj.skill_set(v) - held
+        held |= proj.skill_set(v)
+        names = [proj.skill_labels[proj.skills[j]] for j in sorted(new, key=lambda j: (j not in ess_cols,
+                                                                                      proj.skill_labels[proj.skills[j]]))]
+        steps.append(Step(from_iri=u, to_iri=v, from_label=proj.role_labels[u], to_label=proj.role_labels[v],
+                          kind=d["kind"], years=d.get("years") if d["kind"] != "same-as" else 0.0,
+                          cost=float(cost_fn(u, v, d)), new_skills=names,
+                          source=None if d.get("source") is None else str(d["source"]),
+                          education=_education(proj, u, v), salary=_salary(proj, u, v)))
+    res = PathResult(roles=list(roles), labels=[proj.role_labels[r] for r in roles], steps=steps,
+                     cost=float(sum(s.cost for s in steps)), by=by)
+    unknown = res.unknown_years
+    if unknown:
+        if by == "years":
+            res.notes.append(f"typical years unknown for {unknown} of {len(steps)} moves; "
+                             f"each counted as {unknown_years:g} year(s) in the cost")
+        else:
+            res.notes.append(f"typical years unknown for {unknown} of {len(steps)} moves")
+    n_inf = sum(s.inferred for s in steps)
+    if n_inf:
+        res.notes.append(f"{n_inf} move(s) inferred from skill overlap (Jaccard >= {min_overlap:g}), "
+                         "not stated by any source")
+    if any(s.kind == "same-as" for s in steps):
+        res.notes.append("'same-as' steps switch to the same role in another source (cost 0)")
+    if by == "skills":
+        total = len(set().union(*(proj.skill_set(r) for r in roles)) - set(have) - proj.skill_set(roles[0]))
+        res.notes.append(f"{total} distinct skill(s) to acquire along the route; the cost counts a skill again "
+                         "when a step's previous role does not use it")
+    return res
+
+
+# -- search -------------------------------------------------------------------
+
+def _is_projection(obj) -> bool:
+    # duck-typed: the same class may be imported under two module names (doctests)
+    return hasattr(obj, "role_skill") and hasattr(obj, "transitions") and hasattr(obj, "role_index")
+
+
+def _resolve(proj: Projection, name, dataset: str | None) -> str:
+    text = str(name)
+    if text in proj.role_index:
+        return text
+    if proj.graph is not None:
+        from .resolve import resolve
+
+        iri = str(resolve(proj.graph, text, kind="role", source=dataset))
+        if iri in proj.role_index:
+            return iri
+    return proj.find_role(text)
+
+
+def _k_paths(g, s: str, t: str, weight: Callable, k: int) -> list[tuple[float, list[str]]]:
+    if k == 1:
+        try:
+            cost, p = nx.bidirectional_dijkstra(g, s, t, weight=weight)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            return []
+        return [(float(cost), p)]
+    out = []
+    try:
+        for p in itertools.islice(nx.shortest_simple_paths(g, s, t, weight=weight), k):
+            out.append((float(sum(weight(u, v, g.edges[u, v]) for u, v in zip(p, p[1:]))), p))
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        pass
+    return out
+
+
+def _k_via(g, s: str, via: str, t: str, weight: Callable, k: int) -> list[tuple[float, list[str]]]:
+    a = _k_paths(g, s, via, weight, k)
+    b = _k_paths(g, via, t, weight, k) if a else []
+    if not a or not b:
+        return []
+    heap = [(ca + cb, i, j) for i, (ca, _) in enumerate(a) for j, (cb, _) in enumerate(b)]
+    heapq.heapify(heap)
+    out = []
+    while heap and len(out) < k:
+        c, i, j = heapq.heappop(heap)
+        out.append((c, a[i][1] + b[j][1][1:]))
+    return out
+
+
+def _no_path(proj: Projection, g, s: str, t: str, via: str | None, by: str, lateral: bool, avoid: set[str]) -> NoCareerPath:
+    from .overlap import _model
+
+    start = s
+    reach = set(nx.descendants(g, s)) if s in g else set()
+    if via is not None and via in reach:
+        reach_via = set(nx.descendants(g, via))
+        if t not in reach_via:
+            start, reach = via, reach_via
+    reach.discard(t)
+    a, b = proj.role_labels[s], proj.role_labels[t]
+    how = f" (by {by}" + (f", via '{proj.role_labels[via]}'" if via else "") + \
+          (f", avoiding {len(avoid)} role(s)" if avoid else "") + (", with inferred lateral moves" if lateral else "") + ")"
+    if via is not None and start == s and via not in reach | {t}:
+        msg = f"No career path from '{a}' to '{proj.role_labels[via]}' (the --via role){how}."
+    else:
+        msg = f"No career path from '{a}' to '{b}'{how}."
+    closest: list[str] = []
+    if not reach:
+        msg += f" '{proj.role_labels[start]}' has no recorded moves out of it."
+    else:
+        ranked = _model(proj).similar(t, top=3, candidates=reach)
+        if ranked:
+            closest = [proj.role_labels[r] for r, _ in ranked]
+            shown = ", ".join(f"'{proj.role_labels[r]}' (similarity {sc:.2f})" for r, sc in ranked)
+        else:
+            closest = sorted(proj.role_labels[r] for r in reach)[:3]
+            shown = ", ".join(f"'{c}'" for c in closest)
+        msg += f" Closest roles to '{b}' reachable from '{proj.role_labels[start]}': {shown}."
+    if not lateral:
+        msg += " Try --lateral to add moves between roles with overlapping skills."
+    return NoCareerPath(msg, closest=closest)
+
+
+def find_path(
+    projection_or_graph,
+    source: str,
+    target: str,
+    *,
+    by: str = "steps",
+    via: str | None = None,
+    avoid: Iterable[str] = (),
+    lateral: bool = False,
+    min_overlap: float = 0.3,
+    have: Iterable[str] = (),
+    alternatives: int = 1,
+    unknown_years: float = 1.0,
+    dataset: str | None = None,
+) -> PathResult | list[PathResult]:
+    """The cheapest route(s) from one role to another, explained step by step.
+
+    Parameters
+    ----------
+    projection_or_graph : Projection or rdflib.Dataset
+        A graph is projected first (cached per graph object).
+    source, target : str
+        Roles by IRI, CURIE, label or alternative label.
+    by : {"steps", "years", "skills"}, default "steps"
+        Cost model (see the module notes).
+    via : str, optional
+        A role the route must pass through.
+    avoid : iterable of str
+        Roles the route must not pass through.
+    lateral : bool, default False
+        Add inferred moves between roles with skill Jaccard ``>= min_overlap``.
+    min_overlap : float, default 0.3
+        Threshold for inferred moves, in ``(0, 1]``.
+    have : iterable of str
+        Skills already held (names or IRIs): not counted by ``by="skills"``
+        nor listed as ``new_skills``.
+    alternatives : int, default 1
+        K >= 1: the K best distinct routes (Yen), costs non-decreasing.
+    unknown_years : float, default 1.0
+        Cost of a move without stated years under ``by="years"``.
+    dataset : str, optional
+        Resolve role names only in this dataset (``seed``, ``esco``, ``onet``).
+
+    Returns
+    -------
+    PathResult or list of PathResult
+        One result when ``alternatives == 1``, else a list (possibly shorter
+        than K when fewer routes exist).
+
+    Raises
+    ------
+    InvalidParameter
+        Unknown ``by``, ``alternatives`` < 1, ``source == target``, a bad
+        threshold, or an endpoint that is also avoided.
+    RoleNotFound, SkillNotFound, AmbiguousName
+        A name matches nothing (with suggestions) or several roles.
+    NoCareerPath
+        No route; the message names the closest reachable roles to the target.
+
+    Examples
+    --------
+    >>> from careergraph.examples import toy_graph
+    >>> g = toy_graph()
+    >>> r = find_path(g, "Junior Engineer", "Solutions Architect", by="years")
+    >>> r.cost, r.notes[0]
+    (4.5, 'typical years unknown for 2 of 3 moves; each counted as 1 year(s) in the cost')
+    >>> [a.cost for a in find_path(g, "Junior Engineer", "Lead Engineer", alternatives=3, lateral=True)]
+    [2.0, 2.0, 3.0]
+    >>> find_path(g, "Researcher", "Lead Engineer")
+    Traceback (most recent call last):
+    ...
+    careergraph.errors.NoCareerPath: No career path from 'Researcher' to 'Lead Engineer' (by steps). 'Researcher' has no recorded moves out of it. Try --lateral to add moves between roles with overlapping skills.
+    """
+    if by not in BY:
+        raise InvalidParameter(f"Unknown --by {by!r}; use one of: {', '.join(BY)}")
+    if not isinstance(alternatives, int) or isinstance(alternatives, bool) or alternatives < 1:
+        raise InvalidParameter(f"--alternatives must be a whole number >= 1, got {alternatives!r}")
+    if not (unknown_years >= 0):
+        raise InvalidParameter(f"unknown_years must be >= 0, got {unknown_years!r}")
+    if lateral and not 0 < min_overlap <= 1:
+        raise InvalidParameter(f"--min-overlap must be in (0, 1], got {min_overlap}")
+    proj = projection_or_graph if _is_projection(projection_or_graph) else project(projection_or_graph)
+    s, t = _resolve(proj, source, dataset), _resolve(proj, target, dataset)
+    if s == t:
+        raise InvalidParameter(f"FROM and TO are the same role ('{proj.role_labels[s]}'); give two different roles")
+    v = _resolve(proj, via, dataset) if via is not None else None
+    avoid_set = {_resolve(proj, a, dataset) for a in avoid}
+    for end, what in ((s, "FROM"), (t, "TO"), (v, "--via")):
+        if end is not None and end in avoid_set:
+            raise InvalidParameter(f"The {what} role '{proj.role_labels[end]}' is also in --avoid; drop one of them")
+    if v is not None and v in (s, t):
+        raise InvalidParameter(f"--via '{proj.role_labels[v]}' is an endpoint of the route; give an intermediate role")
+    held = frozenset(proj.skill_index[proj.find_skill(h)] if str(h) in proj.skill_index or proj.graph is None
+                     else proj.skill_index[_resolve_skill(proj, h, dataset)] for h in have)
+
+    g = lateral_graph(proj, min_overlap) if lateral else proj.transitions
+    if avoid_set:
+        g = nx.restricted_view(g, avoid_set, [])
+    weight = edge_cost(proj, by, have=held, unknown_years=unknown_years)
+    found = _k_via(g, s, v, t, weight, alternatives) if v is not None else _k_paths(g, s, t, weight, alternatives)
+    if not found:
+        raise _no_path(proj, g, s, t, v, by, lateral, avoid_set)
+    results = [_explain(proj, g, p, by, weight, held, unknown_years, min_overlap) for _, p in found]
+    return results[0] if alternatives == 1 else results
+
+
+def _resolve_skill(proj: Projection, name, dataset: str | None) -> str:
+    from .resolve import resolve
+
+    iri = str(resolve(proj.graph, str(name), kind="skill", source=dataset))
+    return iri if iri in proj.skill_index else proj.find_skill(iri)
