@@ -124,7 +124,7 @@ def query_dir() -> Path:
     """Folder of the shipped ``.rq`` files."""
     from .store import package_dir
 
-    return package_dir("careergraph.sparql")
+    return package_dir("queries")
 
 
 def _parse_file(path: Path) -> QueryFile:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import importlib.util
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -51,17 +50,26 @@ def builtin_files() -> dict[str, list[Path]]:
     the curated instance data of ``ontology/data/``.
     """
     return {
-        "ontology": sorted(package_dir("careergraph.ontology").glob("*.ttl")),
-        "seed": sorted(package_dir("careergraph.ontology.data").glob("*.ttl")),
+        "ontology": sorted(package_dir("ontology").glob("*.ttl")),
+        "seed": sorted(package_dir("ontology/data").glob("*.ttl")),
     }
 
 
 def package_dir(name: str) -> Path:
-    """Folder of a data-only package (``ontology/`` or ``queries/`` once installed)."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise StoreError(f"Package data {name!r} is missing; reinstall careergraph")
-    return Path(next(iter(spec.submodule_search_locations)))
+    """Folder of shipped data: ``ontology``, ``ontology/data`` or ``queries``.
+
+    An installed wheel carries them inside the package (``careergraph/ontology``,
+    ``careergraph/sparql``); a source checkout or editable install reads them
+    from the repository's top-level ``ontology/`` and ``queries/``.
+    """
+    here = Path(__file__).resolve().parent
+    inside = {"queries": "sparql"}.get(name.split("/")[0], name.split("/")[0])
+    rest = name.split("/")[1:]
+    for root in (here / inside, here.parent / name.split("/")[0]):
+        path = root.joinpath(*rest)
+        if path.is_dir():
+            return path
+    raise StoreError(f"Shipped data folder {name!r} is missing; reinstall careergraph")
 
 
 def _bind(ds: Dataset) -> Dataset:
@@ -87,8 +95,8 @@ def load_turtle(store: ox.Store, path: Path, graph) -> None:
         store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(graph)))
     except SyntaxError as exc:
         m = _LINE.search(str(exc))
-        where = f"{path}:{int(m.group(1)) + 1}" if m else str(path)
-        raise OntologyError(f"{where}: invalid Turtle: {exc}. Fix the file and run again") from None
+        where = f"{path}:{m.group(1)}" if m else str(path)  # Oxigraph counts lines from 1
+        raise OntologyError(f"{where}: invalid Turtle: {exc}") from None
     except OSError as exc:
         raise OntologyError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
