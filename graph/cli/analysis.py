@@ -1,0 +1,294 @@
+"""Analysis commands: ``path``, ``overlap``, ``similar``, ``matrix``, ``gap``, ``recommend``.
+
+A thin layer over :mod:`careergraph.paths`, :mod:`careergraph.overlap` and
+:mod:`careergraph.similarity`: parse options, resolve names, call the library,
+format the result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import InvalidParameter
+from .base import cli, common_options, emit
+
+__all__ = ["gap_cmd", "matrix_cmd", "overlap_cmd", "path_cmd", "recommend_cmd", "similar_cmd"]
+
+
+def _source_option(f):
+    return click.option("--source", "source_key", metavar="KEY",
+                        help="Resolve names only in this dataset: seed, esco or onet.")(f)
+
+
+def _proj(ctx: click.Context):
+    from ..project import project
+
+    return project(ctx.obj.graph)
+
+
+def _role(ctx: click.Context, name: str, source_key: str | None) -> str:
+    from ..resolve import resolve
+
+    return str(resolve(ctx.obj.graph, name, kind="role", source=source_key))
+
+
+def _skills(ctx: click.Context, text: str | None, source_key: str | None) -> list[str]:
+    from ..resolve import resolve_many
+
+    names = [n for n in (s.strip() for s in (text or "").split(",")) if n]
+    return [str(s) for s in resolve_many(ctx.obj.graph, names, kind="skill", source=source_key)]
+
+
+def _money(x: float | None) -> str:
+    return "?" if x is None else f"{x:,.0f}"
+
+
+def _edu_text(e: dict[str, Any] | None) -> str:
+    if not e or (e["from"] is None and e["to"] is None):
+        return "not stated"
+    if e["from"] == e["to"]:
+        return f"{e['to']} (same)"
+    return f"{e['from'] or 'not stated'} -> {e['to'] or 'not stated'}" + (
+        f" ({e['change']})" if e["change"] in ("higher", "lower") else "")
+
+
+def _salary_text(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "no figures"
+    parts = []
+    for r in rows:
+        txt = f"{r['source']} {r['statistic']} {_money(r['from'])} -> {_money(r['to'])} {r['currency']}"
+        if r["change"] is not None:
+            txt += f" ({r['change']:+,.0f})"
+        parts.append(txt)
+    return "; ".join(parts)
+
+
+def _path_lines(res, title: str) -> list[str]:
+    lines = [f"{title}{' -> '.join(res.labels)}  (by {res.by}, cost {res.cost:g})"]
+    for n, s in enumerate(res.steps, 1):
+        yrs = "years unknown" if s.years is None else f"{s.years:g} years"
+        kind = s.kind + (" (inferred, not stated by a source)" if s.inferred else "")
+        if s.kind == "same-as":
+            kind = "same-as (same role in another source)"
+        lines.append(f"{n}. {s.from_label} -> {s.to_label}  [{kind}; {yrs}; cost {s.cost:g}]")
+        lines.append(f"     skills to acquire: {', '.join(s.new_skills) if s.new_skills else 'none'}")
+        lines.append(f"     education: {_edu_text(s.education)}")
+        lines.append(f"     salary: {_salary_text(s.salary)}")
+    lines += [f"note: {n}" for n in res.notes]
+    return lines
+
+
+def _path_rows(results) -> list[dict[str, Any]]:
+    rows = []
+    for k, res in enumerate(results, 1):
+        for n, s in enumerate(res.steps, 1):
+            rows.append({"route": k, "step": n, "from": s.from_label, "to": s.to_label, "kind": s.kind,
+                         "years": s.years, "cost": s.cost, "new_skills": s.new_skills,
+                         "education": _edu_text(s.education), "salary": _salary_text(s.salary),
+                         "route_cost": res.cost})
+    return rows
+
+
+@cli.command("path", epilog="Example:\n  careergraph path \"Junior ML Engineer\" \"Lead ML Engineer\" --by skills "
+             "--have \"Python, SQL\"\n  careergraph path \"ML Analyst\" \"Research Director\" --lateral --alternatives 3")
+@click.argument("from_role", metavar="FROM")
+@click.argument("to_role", metavar="TO")
+@click.option("--by", type=str, default="steps", show_default=True,
+              help="Cost to minimise: steps, years (unknown years count --unknown-years) or skills (new skills to learn).")
+@click.option("--alternatives", "-k", type=int, default=1, show_default=True, metavar="K",
+              help="Show the K best distinct routes (Yen), cheapest first.")
+@click.option("--via", metavar="ROLE", help="A role the route must pass through.")
+@click.option("--avoid", metavar="ROLE", multiple=True, help="A role the route must not pass through (repeatable).")
+@click.option("--lateral", is_flag=True, help="Add inferred moves between roles with overlapping skills (marked 'inferred').")
+@click.option("--min-overlap", type=float, default=0.3, show_default=True, metavar="X",
+              help="Skill Jaccard needed for an inferred move (with --lateral).")
+@click.option("--have", metavar="\"A, B\"", help="Skills you already have (comma-separated).")
+@click.option("--unknown-years", type=float, default=1.0, show_default=True, metavar="Y",
+              help="Years counted for a move whose typical years are unknown (--by years).")
+@_source_option
+@common_options
+@click.pass_context
+def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min_overlap, have, unknown_years,
+             source_key, fmt):
+    """Cheapest route(s) from one role to another, explained step by step.
+
+    Each step shows the kind of move, its typical years (or 'unknown'), the
+    skills the new role needs that the route has not given yet, and the
+    education and salary change where the graph knows them.
+    Exit 1 when no route exists (the message names the closest reachable roles).
+    """
+    from ..paths import find_path
+
+    if by not in ("steps", "years", "skills"):
+        raise InvalidParameter(f"Unknown --by {by!r}; use one of: steps, years, skills")
+    if alternatives < 1:
+        raise InvalidParameter(f"--alternatives must be at least 1, got {alternatives}")
+    proj = _proj(ctx)
+    s, t = _role(ctx, from_role, source_key), _role(ctx, to_role, source_key)
+    v = _role(ctx, via, source_key) if via else None
+    av = [_role(ctx, a, source_key) for a in avoid]
+    res = find_path(proj, s, t, by=by, via=v, avoid=av, lateral=lateral, min_overlap=min_overlap,
+                    have=_skills(ctx, have, source_key), alternatives=alternatives, unknown_years=unknown_years)
+    results = res if isinstance(res, list) else [res]
+    if fmt == "json":
+        payload = results[0].to_dict() if alternatives == 1 else {"alternatives": [r.to_dict() for r in results]}
+        emit(fmt, payload)
+    elif fmt == "csv":
+        rows = _path_rows(results)
+        emit(fmt, rows, rows, list(rows[0].keys()) if rows else ["route"])
+    else:
+        out = []
+        for k, r in enumerate(results, 1):
+            out += _path_lines(r, f"Route {k}: " if len(results) > 1 else "Route: ")
+            if k < len(results):
+                out.append("")
+        if len(results) < alternatives:
+            out.append(f"note: only {len(results)} distinct route(s) exist")
+        click.echo("\n".join(out))
+
+
+@cli.command("overlap", epilog="Example:\n  careergraph overlap \"Data Scientist\" \"Machine Learning Engineer\"")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@_source_option
+@common_options
+@click.pass_context
+def overlap_cmd(ctx, a, b, source_key, fmt):
+    """Skill overlap of two roles: Jaccard, weighted Jaccard, shared and distinct skills."""
+    from ..overlap import overlap
+
+    r = overlap(_proj(ctx), _role(ctx, a, source_key), _role(ctx, b, source_key))
+    payload = {k: r[k] for k in ("a", "b", "jaccard", "weighted", "shared", "only_a", "only_b")}
+    if fmt == "json":
+        emit(fmt, payload)
+        return
+    rows = [{"measure": "jaccard", "value": round(r["jaccard"], 4)},
+            {"measure": "weighted jaccard", "value": round(r["weighted"], 4)},
+            {"measure": "shared", "value": r["shared"]},
+            {"measure": f"only {r['a']}", "value": r["only_a"]},
+            {"measure": f"only {r['b']}", "value": r["only_b"]}]
+    emit(fmt, payload, rows, ["measure", "value"], title=f"{r['a']} vs {r['b']}")
+
+
+@cli.command("similar", epilog="Example:\n  careergraph similar \"Data Scientist\" --top 5")
+@click.argument("role", metavar="ROLE")
+@click.option("--top", type=int, default=10, show_default=True, metavar="K", help="How many roles.")
+@_source_option
+@common_options
+@click.pass_context
+def similar_cmd(ctx, role, top, source_key, fmt):
+    """Roles most similar to ROLE (weighted cosine over skills and other features)."""
+    from ..overlap import similar
+
+    if top < 1:
+        raise InvalidParameter(f"--top must be at least 1, got {top}")
+    res = similar(_proj(ctx), _role(ctx, role, source_key), top=top)
+    rows = [{"role": r["role"], "score": round(r["score"], 4), "jaccard": round(r["jaccard"], 4),
+             "shared": r["shared"], "iri": r["iri"]} for r in res]
+    emit(fmt, {"results": rows}, rows, ["role", "score", "jaccard", "shared"])
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    if path.suffix.lower() != ".csv":
+        raise InvalidParameter(f"--output {str(path)!r} must end in .csv (for a picture use 'careergraph plot overlap')")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InvalidParameter(f"Cannot write --output {str(path)!r}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise InvalidParameter(f"Cannot write --output {str(path)!r}: {exc.strerror or exc}") from None
+
+
+@cli.command("matrix", epilog="Example:\n  careergraph matrix \"Data Scientist\" \"ML Engineer\" \"MLOps Engineer\" "
+             "--output overlap.csv")
+@click.argument("roles", nargs=-1, metavar="[ROLES]...")
+@click.option("--output", "-o", metavar="FILE.csv", type=click.Path(dir_okay=False),
+              help="Write the matrix as CSV to this file (default: print it).")
+@_source_option
+@common_options
+@click.pass_context
+def matrix_cmd(ctx, roles, output, source_key, fmt):
+    """All-pairs skill Jaccard of ROLES (default: every role)."""
+    from ..overlap import matrix
+
+    if output and Path(output).suffix.lower() != ".csv":
+        raise InvalidParameter(f"--output {output!r} must end in .csv (for a picture use 'careergraph plot overlap')")
+    iris = [_role(ctx, r, source_key) for r in roles] or None
+    labels, m = matrix(_proj(ctx), iris)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["role", *labels])
+    for lab, row in zip(labels, m):
+        w.writerow([lab, *(f"{x:.4f}" for x in row)])
+    if output:
+        _write_atomic(Path(output), buf.getvalue())
+        click.echo(f"wrote {output} ({len(labels)} x {len(labels)} roles)", err=True)
+        return
+    if fmt == "json":
+        emit(fmt, {"roles": labels, "matrix": [[round(float(x), 4) for x in row] for row in m]})
+    elif fmt == "csv":
+        click.echo(buf.getvalue().rstrip("\n"))
+    else:
+        rows = [{"role": lab, **{str(k + 1): round(float(x), 2) for k, x in enumerate(row)}} for lab, row in zip(labels, m)]
+        emit(fmt, rows, rows, ["role", *[str(k + 1) for k in range(len(labels))]],
+             title="Skill Jaccard (columns follow the row order)")
+
+
+@cli.command("gap", epilog="Example:\n  careergraph gap --have \"Python, SQL, Statistics\" --target \"Machine Learning Engineer\"")
+@click.option("--have", metavar="\"A, B\"", required=True, help="Skills you have (comma-separated).")
+@click.option("--target", metavar="ROLE", required=True, help="The role you aim for.")
+@_source_option
+@common_options
+@click.pass_context
+def gap_cmd(ctx, have, target, source_key, fmt):
+    """What your skills cover of a target role, and what is missing (essential first).
+
+    Coverage is weighted by importance; a missing skill whose broader or
+    narrower skill you hold counts half.
+    """
+    from ..overlap import gap
+
+    res = gap(_proj(ctx), _skills(ctx, have, source_key), _role(ctx, target, source_key))
+    payload = {"target": res["target"], "coverage": res["coverage"], "have": res["have"],
+               "missing": [{k: m[k] for k in ("skill", "essential", "weight", "credit", "related_held")}
+                           for m in res["missing"]]}
+    rows = [{"missing skill": m["skill"], "essential": "yes" if m["essential"] else "no",
+             "weight": m["weight"], "partly covered by": m["related_held"]} for m in res["missing"]]
+    title = (f"{res['target']}: coverage {res['coverage']:.0%}; you have: "
+             f"{', '.join(res['have']) if res['have'] else 'none of its skills'}")
+    emit(fmt, payload, rows, ["missing skill", "essential", "weight", "partly covered by"], title=title)
+
+
+@cli.command("recommend", epilog="Example:\n  careergraph recommend --have \"Python, PyTorch, Statistics\" --top 5")
+@click.option("--have", metavar="\"A, B\"", required=True, help="Skills you have (comma-separated).")
+@click.option("--top", type=int, default=10, show_default=True, metavar="K", help="How many roles.")
+@_source_option
+@common_options
+@click.pass_context
+def recommend_cmd(ctx, have, top, source_key, fmt):
+    """Roles closest to a skill set, with the skills each still asks for."""
+    from ..overlap import recommend
+
+    if top < 1:
+        raise InvalidParameter(f"--top must be at least 1, got {top}")
+    res = recommend(_proj(ctx), _skills(ctx, have, source_key), top=top)
+    rows = [{"role": r["role"], "score": round(r["score"], 4), "coverage": round(r["coverage"], 4),
+             "missing": r["missing"], "iri": r["iri"]} for r in res]
+    emit(fmt, {"results": rows}, rows, ["role", "score", "coverage", "missing"])
