@@ -75,7 +75,7 @@ def _path_lines(res, title: str) -> list[str]:
     lines = [f"{title}{' -> '.join(res.labels)}  (by {res.by}, cost {res.cost:g})"]
     for n, s in enumerate(res.steps, 1):
         yrs = "years unknown" if s.years is None else f"{s.years:g} years"
-        kind = s.kind + (" (inferred, not stated by a source)" if s.inferred else "")
+        kind = "inferred (not stated by a source)" if s.inferred else s.kind
         if s.kind == "same-as":
             kind = "same-as (same role in another source)"
         lines.append(f"{n}. {s.from_label} -> {s.to_label}  [{kind}; {yrs}; cost {s.cost:g}]")
