@@ -1,0 +1,304 @@
+"""Extra role-feature blocks for the similarity model, read from the graph.
+
+:func:`add_features` fills :attr:`careergraph.project.Projection.features`
+with roles × n sparse blocks that :class:`careergraph.similarity.SimilarityModel`
+compares by cosine, next to the ``"skills"`` block (``role_skill``):
+
+================  =========================  ==========================================
+block             query                      columns and weights
+================  =========================  ==========================================
+``technology``    ``project-role-technology``  one column per technology skill
+                                             (``cg:skillKind cg:Technology``), weight
+                                             ``idf = log((1 + N) / (1 + df)) + 1`` over
+                                             the N roles that use any technology, so
+                                             spreadsheets and e-mail count for little
+``hierarchy``     ``project-role-hierarchy``   one column per classification group above
+                                             the role (``skos:broader+``), weight 1
+``text``          ``project-role-text``        TF-IDF of label (counted twice) and
+                                             description: lower-cased words, English
+                                             stop words dropped, light suffix stemming,
+                                             ``1 + log(tf)`` times the idf above
+================  =========================  ==========================================
+
+Only roles that carry a classification code (``cg:onetCode``,
+``cg:escoCode``, ``cg:iscoCode`` or ``skos:notation``) get hierarchy and text
+rows; a block is added only when at least two roles have a non-zero row, so
+graphs without such data (the built-in seed graph) get no extra blocks and
+the model falls back to skills alone. Transition edges (``cg:Transition``,
+``cg:lateralTo`` ...) are never read: the model must serve occupations nobody
+has curated moves for, and is evaluated against such moves
+(:mod:`careergraph.evaluate`). What each block adds, measured on O*NET, is in
+``docs/similarity.md``.
+
+Examples
+--------
+>>> from careergraph.examples import toy_graph
+>>> from careergraph.project import project
+>>> proj = project(toy_graph(), cache=False)
+>>> add_features(toy_graph(), proj)
+>>> proj.features
+{}
+>>> tokenize("Designs and develops statistical models; analyses data.")
+['design', 'develop', 'statistic', 'model', 'analy', 'data']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = [
+    "BLOCKS",
+    "add_features",
+    "hierarchy_block",
+    "idf_weights",
+    "stem",
+    "technology_block",
+    "text_block",
+    "tokenize",
+]
+
+#: Block name -> the named query it is read from.
+BLOCKS: dict[str, str] = {
+    "technology": "project-role-technology",
+    "hierarchy": "project-role-hierarchy",
+    "text": "project-role-text",
+}
+
+#: How many times the label's words count against the description's.
+TITLE_WEIGHT = 2
+
+_WORD = re.compile(r"[a-z][a-z0-9]+")
+_STOP = frozenset(
+    """a about above after all also an and any are as at be been being both but by can could do does
+    during each either etc for from had has have how if in including into is it its may more most
+    must no nor not of on or other others over per such than that the their them then there these
+    they this those through to under up upon use used using various via was were what when where
+    whether which while who whom will with within without would""".split()
+)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "s", "ed", "al", "ly")
+
+
+def stem(word: str) -> str:
+    """Strip up to two common English suffixes, keeping a stem of at least four letters.
+
+    A deliberately light stemmer (no dependency) that merges *engineer* /
+    *engineers* / *engineering* and *statistics* / *statistical*, which is
+    what the text block needs; it is not a linguistic stemmer.
+
+    Examples
+    --------
+    >>> [stem(w) for w in ["engineering", "engineers", "statistical", "data", "nurses"]]
+    ['engine', 'engine', 'statistic', 'data', 'nurs']
+    """
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+def tokenize(text: str | None) -> list[str]:
+    """Lower-cased, stemmed content words of a text, in order.
+
+    Examples
+    --------
+    >>> tokenize("Operate and maintain the machines")
+    ['operate', 'maintain', 'machin']
+    >>> tokenize(None)
+    []
+    """
+    if not text:
+        return []
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+def idf_weights(m: sp.spmatrix) -> np.ndarray:
+    """Smoothed inverse document frequency of each column of a roles × n matrix.
+
+    ``log((1 + N) / (1 + df)) + 1``, where ``df`` counts the rows with a
+    non-zero entry in the column and ``N`` the rows with any non-zero entry.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> idf_weights(sp.csr_matrix([[1, 1], [1, 0], [0, 0]])).round(3).tolist()
+    [1.0, 1.405]
+    """
+    m = sp.csr_matrix(m)
+    n_docs = int(np.count_nonzero(np.diff(m.indptr)))
+    df = np.bincount(m.indices[m.data != 0], minlength=m.shape[1])
+    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+
+
+def _pairs_matrix(pairs: Iterable[tuple[int, str, float]], n_roles: int) -> sp.csr_matrix:
+    """roles × columns matrix from (row, column key, value); columns in sorted key order."""
+    pairs = list(pairs)
+    keys = sorted({k for _, k, _ in pairs})
+    col = {k: j for j, k in enumerate(keys)}
+    cell: dict[tuple[int, int], float] = {}
+    for i, k, v in pairs:
+        cell[(i, col[k])] = max(cell.get((i, col[k]), 0.0), v)
+    if not cell:
+        return sp.csr_matrix((n_roles, 0))
+    rows = np.fromiter((c[0] for c in cell), dtype=np.int64, count=len(cell))
+    cols = np.fromiter((c[1] for c in cell), dtype=np.int64, count=len(cell))
+    vals = np.fromiter(cell.values(), dtype=np.float64, count=len(cell))
+    m = sp.csr_matrix((vals, (rows, cols)), shape=(n_roles, len(keys)))
+    m.sort_indices()
+    return m
+
+
+def technology_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
+                     hot_weight: float = 1.0) -> sp.csr_matrix:
+    """Roles × technologies, IDF-weighted.
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        ``{"role", "technology", "hot"}`` rows of ``project-role-technology``.
+    role_index : dict
+        Role IRI -> row.
+    hot_weight : float, default 1.0
+        Factor for hot technologies before IDF. 1.0 (no boost) measured best
+        on O*NET (see ``docs/similarity.md``).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+
+    Examples
+    --------
+    >>> rows = [{"role": "a", "technology": "excel"}, {"role": "b", "technology": "excel"},
+    ...         {"role": "b", "technology": "pytorch", "hot": True}]
+    >>> technology_block(rows, {"a": 0, "b": 1}).toarray().round(3).tolist()
+    [[1.0, 0.0], [1.0, 1.405]]
+    """
+    pairs = [(role_index[r["role"]], r["technology"], hot_weight if r.get("hot") is True else 1.0)
+             for r in rows if r.get("role") in role_index and r.get("technology")]
+    m = _pairs_matrix(pairs, len(role_index))
+    return sp.csr_matrix(m @ sp.diags(idf_weights(m))) if m.shape[1] else m
+
+
+def hierarchy_block(rows: Iterable[Mapping], role_index: Mapping[str, int]) -> sp.csr_matrix:
+    """Roles × classification groups, one-hot over every ancestor.
+
+    Two roles in the same broad group share all of their groups (cosine 1);
+    in the same major group only, one of three (O*NET's SOC levels).
+
+    Examples
+    --------
+    >>> rows = [{"role": "a", "group": "15-1200"}, {"role": "a", "group": "15-0000"},
+    ...         {"role": "b", "group": "15-0000"}]
+    >>> hierarchy_block(rows, {"a": 0, "b": 1}).toarray().tolist()
+    [[1.0, 1.0], [1.0, 0.0]]
+    """
+    pairs = [(role_index[r["role"]], r["group"], 1.0)
+             for r in rows if r.get("role") in role_index and r.get("group")]
+    return _pairs_matrix(pairs, len(role_index))
+
+
+def text_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
+               title_weight: int = TITLE_WEIGHT) -> sp.csr_matrix:
+    """Roles × stemmed words, TF-IDF of label and description.
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        ``{"role", "label", "description"}`` rows of ``project-role-text``.
+    role_index : dict
+        Role IRI -> row.
+    title_weight : int, default 2
+        How many times the label's words are counted.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        ``(1 + log tf) * idf``; columns are the sorted vocabulary.
+
+    Examples
+    --------
+    >>> rows = [{"role": "a", "label": "Statistician", "description": "Apply statistics."},
+    ...         {"role": "b", "label": "Data Scientist", "description": "Apply statistics to data."}]
+    >>> m = text_block(rows, {"a": 0, "b": 1})
+    >>> m.shape, int(m.nnz)
+    ((2, 5), 7)
+    """
+    pairs = []
+    for r in rows:
+        i = role_index.get(r.get("role"))
+        if i is None:
+            continue
+        words = tokenize(r.get("label")) * title_weight + tokenize(r.get("description"))
+        for word, tf in Counter(words).items():
+            pairs.append((i, word, 1.0 + math.log(tf)))
+    m = _pairs_matrix(pairs, len(role_index))
+    return sp.csr_matrix(m @ sp.diags(idf_weights(m))) if m.shape[1] else m
+
+
+_BUILDERS = {"technology": technology_block, "hierarchy": hierarchy_block, "text": text_block}
+
+
+def add_features(graph, projection, *, blocks: Sequence[str] | None = None) -> None:
+    """Fill ``projection.features`` with the blocks the graph has data for.
+
+    Parameters
+    ----------
+    graph : rdflib.Dataset
+        The graph the projection was made from.
+    projection : Projection
+        Its ``features`` dict is updated in place (existing blocks of the
+        same name are replaced).
+    blocks : sequence of str, optional
+        Names from :data:`BLOCKS`; all by default.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    InvalidParameter
+        An unknown block name.
+    QueryError
+        A projection query fails.
+
+    Examples
+    --------
+    >>> from careergraph.examples import graph_from_turtle
+    >>> from careergraph.project import project
+    >>> g = graph_from_turtle('''
+    ... cgr:a a cg:Role ; rdfs:label "Data Scientist" ; cg:onetCode "15-2051.00" ;
+    ...     dcterms:description "Develop statistical models." ; skos:broader onet:soc-15-2000 .
+    ... cgr:b a cg:Role ; rdfs:label "Statistician" ; cg:onetCode "15-2041.00" ;
+    ...     dcterms:description "Apply statistical methods." ; skos:broader onet:soc-15-2000 .
+    ... ''')
+    >>> p = project(g, cache=False)
+    >>> add_features(g, p)
+    >>> sorted(p.features), p.features["hierarchy"].shape
+    (['hierarchy', 'text'], (2, 1))
+    """
+    from .errors import InvalidParameter, suggest
+    from .project import projection_rows
+
+    names = list(BLOCKS) if blocks is None else list(blocks)
+    for name in names:
+        if name not in BLOCKS:
+            raise InvalidParameter(f"Unknown feature block {name!r}"
+                                   + (f"; did you mean {suggest(name, list(BLOCKS))[0]!r}?"
+                                      if suggest(name, list(BLOCKS)) else "")
+                                   + f"; known blocks: {', '.join(BLOCKS)}")
+    for name in names:
+        m = _BUILDERS[name](projection_rows(graph, BLOCKS[name]), projection.role_index)
+        if np.count_nonzero(np.diff(m.indptr)) >= 2:
+            projection.features[name] = m
+        else:
+            projection.features.pop(name, None)
