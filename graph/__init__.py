@@ -18,12 +18,25 @@ from .queries import list_queries, load_query, run_query, run_sparql
 from .resolve import label_of, resolve, resolve_many
 from .store import open_graph
 
+
+
+def __getattr__(name: str):
+    # The analysis API pulls in networkx and scipy: load it on first use so
+    # that the command line starts fast.
+    if name == "CareerGraph":
+        from .api import CareerGraph
+
+        return CareerGraph
+    raise AttributeError(f"module 'careergraph' has no attribute {name!r}")
+
+
 try:
     __version__ = version("careergraph")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "CareerGraph",
     "__version__",
     "label_of",
     "list_queries",
