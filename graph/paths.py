@@ -461,10 +461,11 @@ def find_path(
     (4.5, 'typical years unknown for 2 of 3 moves; each counted as 1 year(s) in the cost')
     >>> [a.cost for a in find_path(g, "Junior Engineer", "Lead Engineer", alternatives=3, lateral=True)]
     [2.0, 2.0, 3.0]
-    >>> find_path(g, "Researcher", "Lead Engineer")
-    Traceback (most recent call last):
-    ...
-    careergraph.errors.NoCareerPath: No career path from 'Researcher' to 'Lead Engineer' (by steps). 'Researcher' has no recorded moves out of it. Try --lateral to add moves between roles with overlapping skills.
+    >>> try:
+    ...     find_path(g, "Researcher", "Lead Engineer")
+    ... except NoCareerPath as exc:
+    ...     print(exc)
+    No career path from 'Researcher' to 'Lead Engineer' (by steps). 'Researcher' has no recorded moves out of it. Try --lateral to add moves between roles with overlapping skills.
     """
     if by not in BY:
         raise InvalidParameter(f"Unknown --by {by!r}; use one of: {', '.join(BY)}")
