@@ -7,6 +7,11 @@ compares by cosine, next to the ``"skills"`` block (``role_skill``):
 ================  =========================  ==========================================
 block             query                      columns and weights
 ================  =========================  ==========================================
+``ratings``       ``project-role-skill-ratings``  one column per rated skill for the
+                                             importance and one for the level, each
+                                             centred on its mean over the rated roles
+                                             (so the cosine is a correlation of skill
+                                             profiles, not "every job needs reading")
 ``technology``    ``project-role-technology``  one column per technology skill
                                              (``cg:skillKind cg:Technology``), weight
                                              ``idf = log((1 + N) / (1 + df)) + 1`` over
@@ -56,6 +61,7 @@ __all__ = [
     "BLOCKS",
     "add_features",
     "hierarchy_block",
+    "ratings_block",
     "idf_weights",
     "stem",
     "technology_block",
@@ -65,6 +71,7 @@ __all__ = [
 
 #: Block name -> the named query it is read from.
 BLOCKS: dict[str, str] = {
+    "ratings": "project-role-skill-ratings",
     "technology": "project-role-technology",
     "hierarchy": "project-role-hierarchy",
     "text": "project-role-text",
@@ -157,6 +164,75 @@ def _pairs_matrix(pairs: Iterable[tuple[int, str, float]], n_roles: int) -> sp.c
     return m
 
 
+def ratings_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
+                  center: bool = True, level: bool = True) -> sp.csr_matrix:
+    """Roles × rated skills: importance (and level) columns, centred per column.
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        ``{"role", "skill", "importance", "level"}`` rows of
+        ``project-role-skill-ratings``.
+    role_index : dict
+        Role IRI -> row.
+    center : bool, default True
+        Subtract each column's mean over the roles that have a value in it
+        (entries stay where the graph states a rating, so unrated roles keep
+        an empty row). Raw importances make every pair of O*NET occupations
+        look alike (mean cosine 0.68); centred ones compare what is special
+        about each profile.
+    level : bool, default True
+        Add the proficiency-level columns (``skill#level``).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        One column per skill IRI (importance) and per ``<skill>#level``, in
+        sorted order.
+
+    Examples
+    --------
+    >>> rows = [{"role": "a", "skill": "s", "importance": 0.8, "level": None},
+    ...         {"role": "b", "skill": "s", "importance": 0.4, "level": None}]
+    >>> ratings_block(rows, {"a": 0, "b": 1}).toarray().round(3).tolist()
+    [[0.2], [-0.2]]
+    """
+    pairs = []
+    for r in rows:
+        i = role_index.get(r.get("role"))
+        imp = _float(r.get("importance"))
+        if i is None or imp is None or not r.get("skill"):
+            continue
+        pairs.append((i, str(r["skill"]), imp))
+        lev = _float(r.get("level")) if level else None
+        if lev is not None:
+            pairs.append((i, f"{r['skill']}#level", lev))
+    keys = sorted({k for _, k, _ in pairs})
+    col = {k: j for j, k in enumerate(keys)}
+    cell = {(i, col[k]): v for i, k, v in pairs}  # one rating per role and column (the last)
+    rows = np.fromiter((c[0] for c in cell), dtype=np.int64, count=len(cell))
+    cols = np.fromiter((c[1] for c in cell), dtype=np.int64, count=len(cell))
+    vals = np.fromiter(cell.values(), dtype=np.float64, count=len(cell))
+    if center and len(vals):
+        counts = np.bincount(cols, minlength=len(keys))
+        means = np.bincount(cols, weights=vals, minlength=len(keys)) / np.maximum(counts, 1)
+        vals = vals - means[cols]
+    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(role_index), len(keys)))
+    m.eliminate_zeros()
+    m.sort_indices()
+    return m
+
+
+def _float(v) -> float | None:
+    if v is None or v == "":
+        return None
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
 def technology_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
                      hot_weight: float = 1.0) -> sp.csr_matrix:
     """Roles × technologies, IDF-weighted.
@@ -244,7 +320,7 @@ def text_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
     return sp.csr_matrix(m @ sp.diags(idf_weights(m))) if m.shape[1] else m
 
 
-_BUILDERS = {"technology": technology_block, "hierarchy": hierarchy_block, "text": text_block}
+_BUILDERS = {"ratings": ratings_block, "technology": technology_block, "hierarchy": hierarchy_block, "text": text_block}
 
 
 def add_features(graph, projection, *, blocks: Sequence[str] | None = None) -> None:
