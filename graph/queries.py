@@ -213,6 +213,8 @@ def _to_python(term: Node | None) -> Any:
         return None
     if isinstance(term, Literal):
         value = term.toPython()
+        if isinstance(value, Literal):  # no Python type (gYear, lang strings ...): its lexical form
+            return str(term)
         if isinstance(value, Decimal):
             return float(value)
         if isinstance(value, (int, float, bool, str)):
