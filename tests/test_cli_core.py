@@ -66,6 +66,9 @@ def test_query_from_file_with_no_rows_exits_1(run_cli, tmp_path):
     (("query", "skills-of-role", "-p", "role=Data Scientst"), "did you mean 'Data Scientist'"),
     (("query", "missing-file.rq"), "does not exist"),
     (("--store", "/nonexistent/store", "query", "list-roles"), "does not exist"),
+    (("path",), "Missing argument 'FROM'. (see 'careergraph path --help')"),
+    (("queries", "--format", "xml"), "'xml' is not one of"),
+    (("nope",), "No such command 'nope'"),
 ])
 def test_bad_input_is_one_line_exit_2(run_cli, args, message):
     res = run_cli(*args)

@@ -11,7 +11,6 @@ Exit codes: 0 ok; 1 no result or validation failed; 2 usage or input error;
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import os
@@ -198,8 +197,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
         sys.exit(EXIT_USAGE)
+    except click.UsageError as exc:  # one line, not click's three-line usage block
+        where = exc.ctx.command_path if exc.ctx else "careergraph"
+        click.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(EXIT_USAGE if exc.exit_code == 2 else exc.exit_code)
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
@@ -214,7 +217,3 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_INTERNAL)
     sys.exit(rv if isinstance(rv, int) else 0)
 
-
-def wraps_errors(f: Callable) -> Callable:
-    """Keep a command's docstring and name when wrapping it."""
-    return functools.wraps(f)
