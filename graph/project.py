@@ -45,7 +45,6 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import networkx as nx
@@ -279,29 +278,45 @@ def _num(v: Any) -> float | None:
 
 # -- reading the named queries ------------------------------------------------
 
-def _ox_value(term: Any) -> Any:
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                            "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")}
+_FLOATS = {_XSD + t for t in ("decimal", "double", "float")}
+_BOOL = _XSD + "boolean"
+
+
+def _literal_value(term: Any) -> Any:
+    text = term.value
+    dt = term.datatype.value
+    try:
+        if dt in _INTS:
+            return int(text)
+        if dt in _FLOATS:
+            return float(text)
+        if dt == _BOOL:
+            return text in ("true", "1")
+    except ValueError:
+        return text
+    return text
+
+
+def _ox_converter():
     import pyoxigraph as ox
 
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        text = term.value
-        try:
-            if dt.endswith(("#integer", "#int", "#long", "#short", "#nonNegativeInteger", "#positiveInteger")):
-                return int(text)
-            if dt.endswith(("#decimal", "#double", "#float")):
-                return float(Decimal(text)) if dt.endswith("#decimal") else float(text)
-            if dt.endswith("#boolean"):
-                return text in ("true", "1")
-        except (ValueError, ArithmeticError):
-            return text
-        return text
-    return str(term)
+    named, blank, literal = ox.NamedNode, ox.BlankNode, ox.Literal
+
+    def convert(term: Any) -> Any:
+        t = type(term)
+        if t is named:
+            return term.value
+        if term is None:
+            return None
+        if t is literal:
+            return _literal_value(term)
+        if t is blank:
+            return f"_:{term.value}"
+        return str(term)
+    return convert
 
 
 def projection_rows(graph, name: str) -> list[dict[str, Any]]:
@@ -341,7 +356,9 @@ def projection_rows(graph, name: str) -> list[dict[str, Any]]:
             sols = None
         if sols is not None:
             names = [v.value for v in sols.variables]
-            return [{n: _ox_value(s[n]) for n in names} for s in sols]
+            conv = _ox_converter()
+            idx = range(len(names))
+            return [dict(zip(names, [conv(s[k]) for k in idx])) for s in sols]
     return run_query(graph, qf).rows
 
 
