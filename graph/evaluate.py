@@ -471,6 +471,7 @@ def evaluate(
     model=None,
     seed: int = 0,
     sources: Iterable[str] | None = None,
+    baselines: bool = True,
 ) -> EvaluationResult:
     """Score the similarity model's rankings against a related-occupations file.
 
@@ -494,6 +495,9 @@ def evaluate(
     sources : iterable of str, optional
         Only evaluate these source codes (e.g. one half, to check weights
         chosen on the other).
+    baselines : bool, default True
+        Also rank by the baselines (``False`` leaves ``baselines`` empty, for
+        weight searches that call this many times).
 
     Returns
     -------
@@ -586,7 +590,10 @@ def evaluate(
         mask[i] = False
         tie = rng.permutation(n)
         same = (groups == groups[i]).astype(np.float64)
-        for name, score in (("model", sim[i]), ("random", np.zeros(n)), ("same_minor_group", same)):
+        rankings = [("model", sim[i])]
+        if baselines:
+            rankings += [("random", np.zeros(n)), ("same_minor_group", same)]
+        for name, score in rankings:
             order = np.lexsort((tie, -score))
             order = order[mask[order]]
             per[name].append(rank_metrics(grades[order], k, n_rel))
@@ -594,8 +601,7 @@ def evaluate(
     model_m = _mean_metrics(per["model"])
     return EvaluationResult(
         k=int(k), **model_m, n_sources=len(evaluated), n_candidates=n,
-        baselines={"random": _mean_metrics(per["random"]),
-                   "same_minor_group": _mean_metrics(per["same_minor_group"])},
+        baselines={name: _mean_metrics(per[name]) for name in ("random", "same_minor_group")} if baselines else {},
         tiers=truth.tiers,
         weights={name: model.weight(name) for name in model.blocks},
         unknown_sources=unknown_sources, unknown_related=unknown_related,
