@@ -214,3 +214,59 @@ def test_cli_json(run_cli, tmp_path, monkeypatch):
     assert res.exit_code == 2 and "does not exist" in res.stderr
     res = run_cli("evaluate", "--help")
     assert res.exit_code == 0 and "evaluate --truth 'Related Occupations.txt' --k 10" in res.stdout
+
+
+# -- real O*NET, a deterministic slice ----------------------------------------
+
+SLICE_MAJORS = ("15-", "17-", "29-")  # computer & maths, engineering, health practitioners
+
+
+def _slice_onet(src, dst):
+    """Copy the four O*NET files keeping only occupations of SLICE_MAJORS (both ends of a relation)."""
+    dst.mkdir()
+    for name in ("Occupation Data.txt", "Skills.txt", "Technology Skills.txt", "Related Occupations.txt"):
+        lines = (src / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        keep = [lines[0]]
+        for line in lines[1:]:
+            cells = line.split("\t")
+            codes = cells[:2] if name == "Related Occupations.txt" else cells[:1]
+            if all(c.startswith(SLICE_MAJORS) for c in codes):
+                keep.append(line)
+        (dst / name).write_text("".join(keep), encoding="utf-8")
+    return dst
+
+
+@pytest.fixture(scope="module")
+def onet_slice(shared_data, tmp_path_factory):
+    onet = pytest.importorskip("careergraph.importers.onet", exc_type=ImportError,
+                               reason="the O*NET importer is not installed")
+    folder = _slice_onet(shared_data / "onet", tmp_path_factory.mktemp("onet") / "onet")
+    store = tmp_path_factory.mktemp("store") / "store"
+    from careergraph import open_graph
+
+    graph = open_graph(store, create=True)
+    onet.import_onet(graph, folder)
+    return graph, folder, store
+
+
+def test_real_onet_slice_beats_baselines(onet_slice):
+    from careergraph.features import add_features
+    from careergraph.project import project
+
+    graph, folder, _ = onet_slice
+    truth = folder / "Related Occupations.txt"
+    start = time.perf_counter()
+    res = evaluate(graph, truth, k=10)
+    assert time.perf_counter() - start < 15
+    assert res.n_sources > 100 and res.tiers == list(PRIMARY_TIERS)
+    assert not res.unknown_sources and not res.unknown_related
+    assert res.precision_at_k > res.baselines["same_minor_group"]["precision_at_k"] + 0.05
+    assert res.precision_at_k > 5 * res.baselines["random"]["precision_at_k"]
+    proj = project(graph)
+    assert {"ratings", "technology", "hierarchy", "text"} <= set(proj.features)
+    blocks = ["skills", *proj.features]
+    alone = evaluate(proj, truth, k=10, model={b: float(b == "ratings") for b in blocks}, baselines=False)
+    assert res.precision_at_k > alone.precision_at_k + 0.05  # the other blocks add to skill ratings
+    # never reads the truth: the imported lateral moves are not a feature
+    add_features(graph, proj)
+    assert all(m.shape[0] == len(proj.roles) for m in proj.features.values())
