@@ -1,0 +1,157 @@
+"""Data commands: ``import esco|onet|crosswalk``, ``sources``, ``drop``."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from .base import EXIT_NO_RESULT, cli, common_options, emit, store_option
+
+__all__ = ["import_group", "sources_cmd", "drop_cmd"]
+
+
+class _Group(click.Group):
+    def format_epilog(self, ctx, formatter):
+        if self.epilog:
+            formatter.write("\n" + self.epilog + "\n")
+
+
+class _Command(click.Command):
+    def format_epilog(self, ctx, formatter):
+        if self.epilog:
+            formatter.write("\n" + self.epilog + "\n")
+
+
+_Group.command_class = _Command
+
+
+def _open(obj, create: bool = True):
+    from ..store import open_graph
+
+    if obj.store is None:
+        raise click.UsageError("imports need an on-disk store: give --store DIR (or set CAREERGRAPH_STORE)")
+    if obj._graph is None:
+        obj._graph = open_graph(obj.store, create=create)
+    return obj._graph
+
+
+def _progress(started: float):
+    def say(msg: str) -> None:
+        click.echo(f"[{time.perf_counter() - started:6.1f}s] {msg}", err=True)
+
+    return say
+
+
+def _report(summary, fmt: str) -> None:
+    click.echo(f"imported {summary.key} into <{summary.graph}>: {summary.triples:,} triples "
+               f"in {summary.seconds:.1f} s", err=True)
+    for k, v in summary.counts.items():
+        click.echo(f"  {k.replace('_', ' ')}: {v:,}", err=True)
+    if summary.dangling:
+        click.echo("  dangling references (skipped, no node invented):", err=True)
+        for k, v in summary.dangling.items():
+            ex = ", ".join(summary.dangling_examples.get(k, [])[:2])
+            click.echo(f"    {k.replace('_', ' ')}: {v:,} (e.g. {ex})", err=True)
+    for w in summary.warnings:
+        click.echo(f"  warning: {w}", err=True)
+    if fmt == "json":
+        emit(fmt, summary.as_dict())
+
+
+@cli.group(
+    "import",
+    cls=_Group,
+    epilog="Example:\n  careergraph import --store ./cg esco ../shared/data/esco-v1.1.1/*.zip",
+)
+@store_option
+def import_group() -> None:
+    """Import a public taxonomy into its own named graph of an on-disk store.
+
+    The store is created when missing. Re-importing a source replaces its
+    previous import as one unit. Progress and the summary go to stderr.
+    """
+
+
+@import_group.command(
+    "esco",
+    epilog="Example:\n  careergraph import esco --store ./cg \\\n"
+    "    \"ESCO dataset - v1.1.1 - classification - en - csv.zip\" \\\n"
+    "    \"ESCO dataset - v1.1.1 - classification - relations - csv.zip\"",
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--language", default="en", show_default=True, help="Language of the *_<lang>.csv files.")
+@common_options
+@click.pass_obj
+def import_esco_cmd(obj, paths, language: str, fmt: str) -> None:
+    """Import ESCO v1.1.1 from its CSV zip archives, their folder or the CSV files."""
+    from ..importers import import_esco
+
+    started = time.perf_counter()
+    graph = _open(obj)
+    _report(import_esco(graph, list(paths), language=language, progress=_progress(started)), fmt)
+
+
+@import_group.command(
+    "onet",
+    epilog="Example:\n  careergraph import onet --store ./cg ../shared/data/onet",
+)
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@common_options
+@click.pass_obj
+def import_onet_cmd(obj, folder, fmt: str) -> None:
+    """Import O*NET (Occupation Data, Skills, Technology Skills, Related Occupations)."""
+    from ..importers import import_onet
+
+    started = time.perf_counter()
+    graph = _open(obj)
+    _report(import_onet(graph, folder, progress=_progress(started)), fmt)
+
+
+@import_group.command(
+    "crosswalk",
+    epilog="Example:\n  careergraph import crosswalk --store ./cg "
+    "../shared/data/nesta-mcc/esco_onet_crosswalk_Nov2020.csv",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--no-seed-links", is_flag=True, help="Skip the curated seed ↔ ESCO/O*NET links.")
+@common_options
+@click.pass_obj
+def import_crosswalk_cmd(obj, file, no_seed_links: bool, fmt: str) -> None:
+    """Link ESCO and O*NET occupations (Nesta crosswalk) and the seed roles; import both first."""
+    from ..importers import import_crosswalk
+
+    started = time.perf_counter()
+    graph = _open(obj)
+    _report(import_crosswalk(graph, file, seed_links=not no_seed_links, progress=_progress(started)), fmt)
+
+
+@cli.command("sources", epilog="Example:\n  careergraph sources --store ./cg --format json")
+@common_options
+@click.pass_obj
+def sources_cmd(obj, fmt: str) -> None:
+    """List the imported sources: key, version, import date, triples, named graph, files."""
+    from ..store import list_sources
+
+    recs = [r.as_dict() for r in list_sources(obj.graph)]
+    if not recs:
+        click.echo("no imported sources (only the built-in ontology and seed)", err=True)
+        if fmt == "json":
+            emit(fmt, [])
+        raise click.exceptions.Exit(EXIT_NO_RESULT)
+    rows = [{**r, "files": len(r["files"])} for r in recs]
+    emit(fmt, recs, rows, ["key", "version", "imported", "triples", "files", "graph"])
+
+
+@cli.command("drop", epilog="Example:\n  careergraph drop onet --store ./cg")
+@click.argument("source")
+@store_option
+@click.pass_obj
+def drop_cmd(obj, source: str) -> None:
+    """Remove one imported source (its named graph and its record)."""
+    from ..store import drop_source
+
+    if obj.store is None:
+        raise click.UsageError("drop needs an on-disk store: give --store DIR")
+    rec = drop_source(obj.graph, source)
+    click.echo(f"dropped {rec.key} (<{rec.graph}>, {rec.triples:,} triples)", err=True)
