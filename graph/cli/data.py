@@ -36,6 +36,14 @@ def _open(obj, create: bool = True):
     return obj._graph
 
 
+def _release(obj) -> None:
+    """Close the store (Oxigraph holds a lock on the folder until the object is collected)."""
+    import gc
+
+    obj._graph = None
+    gc.collect()
+
+
 def _progress(started: float):
     def say(msg: str) -> None:
         click.echo(f"[{time.perf_counter() - started:6.1f}s] {msg}", err=True)
@@ -88,8 +96,10 @@ def import_esco_cmd(obj, paths, language: str, fmt: str) -> None:
     from ..importers import import_esco
 
     started = time.perf_counter()
-    graph = _open(obj)
-    _report(import_esco(graph, list(paths), language=language, progress=_progress(started)), fmt)
+    try:
+        _report(import_esco(_open(obj), list(paths), language=language, progress=_progress(started)), fmt)
+    finally:
+        _release(obj)
 
 
 @import_group.command(
@@ -104,8 +114,10 @@ def import_onet_cmd(obj, folder, fmt: str) -> None:
     from ..importers import import_onet
 
     started = time.perf_counter()
-    graph = _open(obj)
-    _report(import_onet(graph, folder, progress=_progress(started)), fmt)
+    try:
+        _report(import_onet(_open(obj), folder, progress=_progress(started)), fmt)
+    finally:
+        _release(obj)
 
 
 @import_group.command(
@@ -122,8 +134,10 @@ def import_crosswalk_cmd(obj, file, no_seed_links: bool, fmt: str) -> None:
     from ..importers import import_crosswalk
 
     started = time.perf_counter()
-    graph = _open(obj)
-    _report(import_crosswalk(graph, file, seed_links=not no_seed_links, progress=_progress(started)), fmt)
+    try:
+        _report(import_crosswalk(_open(obj), file, seed_links=not no_seed_links, progress=_progress(started)), fmt)
+    finally:
+        _release(obj)
 
 
 @cli.command("sources", epilog="Example:\n  careergraph sources --store ./cg --format json")
@@ -133,7 +147,10 @@ def sources_cmd(obj, fmt: str) -> None:
     """List the imported sources: key, version, import date, triples, named graph, files."""
     from ..store import list_sources
 
-    recs = [r.as_dict() for r in list_sources(obj.graph)]
+    try:
+        recs = [r.as_dict() for r in list_sources(obj.graph)]
+    finally:
+        _release(obj)
     if not recs:
         click.echo("no imported sources (only the built-in ontology and seed)", err=True)
         if fmt == "json":
@@ -153,5 +170,8 @@ def drop_cmd(obj, source: str) -> None:
 
     if obj.store is None:
         raise click.UsageError("drop needs an on-disk store: give --store DIR")
-    rec = drop_source(obj.graph, source)
+    try:
+        rec = drop_source(obj.graph, source)
+    finally:
+        _release(obj)
     click.echo(f"dropped {rec.key} (<{rec.graph}>, {rec.triples:,} triples)", err=True)

@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import re
+import sys
 import tempfile
 import time
 import zipfile
@@ -31,6 +32,8 @@ DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ESCO_MODEL = "http://data.europa.eu/esco/model#"
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # ESCO cells (concept-scheme member lists) exceed 128 KiB
 
 _ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 

@@ -22,7 +22,8 @@ Mapping (see ``docs/vocabulary.md``):
   ``…/id/onet/technology/<commodity-code>`` (kind ``cg:Technology``) and each
   example product as ``cg:Skill`` ``…/id/onet/technology/product/<slug>``
   (kind ``cg:Technology``, ``skos:broader`` every commodity it is listed
-  under; spellings differing only in case share one node).
+  under; spellings differing only in case or punctuation, "HEC RAS" / "HEC-RAS",
+  share one node; ``+``, ``#`` and ``.NET`` are spelled out so C, C++ and C# stay apart).
   ``cg:hotTechnology true`` when any row flags the product Hot. Occupation ×
   product → ``cg:SkillRequirement`` ``cgid:requirement/onet/<code>--tech-<slug>``;
   **rule:** ``cg:Essential`` when that row's Hot Technology flag is Y, else
@@ -66,6 +67,12 @@ ONET = "https://w3id.org/careergraph/id/onet/"
 
 def _occ(code: str) -> str:
     return f"<{ONET}occupation/{code}>"
+
+
+def _product_slug(name: str) -> str:
+    """Slug of a technology product; keeps C, C++ and C# apart (case and punctuation variants merge)."""
+    return slugify(name.replace("+", " plus ").replace("#", " sharp ").replace(".NET", " dotnet ")
+                   .replace(".net", " dotnet "))
 
 
 def _dec(value: str, where: str) -> Decimal:
@@ -243,7 +250,7 @@ def import_onet(graph, folder, *, progress: Progress | None = None) -> ImportSum
                     continue
                 hot = r["Hot Technology"].strip().upper() == "Y"
                 commodities.setdefault(cc, r["Commodity Title"].strip())
-                slug = slugify(ex) or cc
+                slug = _product_slug(ex) or cc
                 p = products.setdefault(slug, {"label": ex, "commodities": set(), "hot": False})
                 p["commodities"].add(cc)
                 p["hot"] |= hot
