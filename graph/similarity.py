@@ -42,13 +42,13 @@ __all__ = ["DEFAULT_WEIGHTS", "SimilarityModel", "normalize_rows"]
 #: Weight of each feature block by name; blocks not listed weigh 1.0.
 #: Chosen by a coordinate search on precision@10 against half of O*NET's
 #: related occupations (primary tiers) and checked on the other half:
-#: P@10 0.429 on the search half, 0.418 held out, vs 0.207 for skill
+#: P@10 0.429 on the search half, 0.414 held out, vs 0.208 for skill
 #: importance alone (``python bench/bench_evaluate.py``; blocks and what
 #: each adds: ``docs/similarity.md``). Only ratios matter (a weighted mean),
 #: and only between roles sharing several blocks: a pair of roles with the
 #: skills block alone (ESCO, the seed) scores its skill cosine whatever its weight.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "skills": 0.0625,     # role_skill: rated skills plus unrated technology links
+    "skills": 0.25,       # role_skill: rated skills plus technology product links
     "ratings": 0.25,      # centred skill importance and level profile
     "technology": 0.125,  # IDF-weighted technology skills
     "hierarchy": 0.125,   # SOC broad / minor / major group one-hots
