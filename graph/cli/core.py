@@ -6,6 +6,7 @@ import click
 
 from ..errors import InvalidParameter
 from ..queries import list_queries, load_query, run_query
+from ..vocab import PREFIXES
 from .base import cli, common_options, emit, format_option
 
 __all__ = ["query_cmd", "queries_cmd"]
@@ -32,6 +33,19 @@ def queries_cmd(tag: str | None, show_all: bool, fmt: str) -> None:
             "tags": list(q.tags),
         })
     emit(fmt, rows, columns=["name", "parameters", "summary"])
+
+
+# Longest namespaces first, so cgr: wins over cgid: for role IRIs.
+_NAMESPACES = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
+
+
+def _short(value):
+    """Show an IRI as a CURIE in tables (JSON and CSV keep full IRIs)."""
+    if isinstance(value, str) and "://" in value:
+        for ns, prefix in _NAMESPACES:
+            if value.startswith(ns) and len(value) > len(ns):
+                return f"{prefix}:{value[len(ns):]}"
+    return value
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -63,8 +77,8 @@ def query_cmd(obj, name: str, pairs: tuple[str, ...], source: str | None, fmt: s
     """
     qf = load_query(name)
     result = run_query(obj.graph, qf, _parse_params(pairs), source=source)
-    emit(fmt, {"query": qf.name, "vars": result.vars, "results": result.rows}, rows=result.rows,
-         columns=result.vars)
+    rows = result.rows if fmt != "table" else [{k: _short(v) for k, v in r.items()} for r in result.rows]
+    emit(fmt, {"query": qf.name, "vars": result.vars, "results": result.rows}, rows=rows, columns=result.vars)
     if not result.rows:
         click.echo(f"no rows from query '{qf.name}'", err=True)
         raise SystemExit(1)
