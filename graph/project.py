@@ -4,19 +4,23 @@ The graph is read **only** through the named queries tagged ``projection``
 (``queries/project-*.rq``), so the mapping from RDF to arrays is written down
 in SPARQL and runs as is in any SPARQL tool:
 
-==========================  ===============================================
-query                       fills
-==========================  ===============================================
-``project-roles``           ``roles``, ``role_index``, ``role_labels``, node
-                            attributes of ``transitions``
-``project-skills``          ``skills``, ``skill_index``, ``skill_labels``,
-                            ``skill_kinds``
-``project-role-skills``     ``role_skill``, ``essential``
-``project-transitions``     edges of ``transitions``
-``project-skill-broader``   ``skill_broader``
-``project-education``       :meth:`Projection.education` (lazily)
-``project-salaries``        :meth:`Projection.salaries` (lazily)
-==========================  ===============================================
+==================================  ===============================================
+query                               fills
+==================================  ===============================================
+``project-roles``                   ``roles``, ``role_index``, ``role_labels``, node
+                                    attributes of ``transitions``
+``project-role-names``              ``role_names``
+``project-skills``                  ``skills``, ``skill_index``, ``skill_labels``,
+                                    ``skill_kinds``
+``project-role-skills``             ``role_skill``, ``essential``
+``project-role-skill-importance``   weights of ``role_skill``
+``project-transitions``             edges of ``transitions``
+``project-skill-broader``           ``skill_broader``
+``project-role-*`` (features)       ``features``, by
+                                    :func:`careergraph.features.add_features`
+``project-education``               :meth:`Projection.education` (lazily)
+``project-salaries``                :meth:`Projection.salaries` (lazily)
+==================================  ===============================================
 
 Node and index keys are IRI strings everywhere (never ``URIRef``).
 
@@ -42,16 +46,22 @@ True
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 import threading
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["KINDS", "Projection", "clear_cache", "project", "projection_rows"]
+__all__ = ["CACHE_FOLDER", "KINDS", "Projection", "cache_key", "clear_cache", "project", "projection_rows",
+           "set_store_folder", "store_folder"]
 
 #: Edge kinds of :attr:`Projection.transitions`.
 KINDS = ("promotion", "lateral", "entry", "same-as", "inferred")
@@ -78,6 +88,13 @@ class Projection:
         IRI -> label (the IRI when the role has no label).
     role_datasets : dict
         IRI -> dataset key (``seed``, ``esco``, ``onet``) when known.
+    role_names : dict
+        Lower-cased main name (``rdfs:label`` or ``skos:prefLabel``) ->
+        ``((role IRI, frozenset of dataset keys), ...)``; see
+        :meth:`unique_role`.
+    same_roles : dict
+        Role IRI -> the roles linked to it by ``skos:exactMatch`` (either
+        direction), as read for the ``same-as`` moves.
     skills, skill_index, skill_labels, skill_kinds
         The same for skills; ``skill_kinds`` maps IRI -> ``cg:SkillKind`` IRI.
     transitions : networkx.DiGraph
@@ -92,7 +109,8 @@ class Projection:
         Skills × skills, bool: ``[child, parent]`` is true for ``skos:broader``.
     features : dict
         Extra roles × n blocks by name, filled by
-        ``careergraph.features.add_features``; empty here.
+        ``careergraph.features.add_features`` when the projection is built
+        (empty for graphs without classification codes, such as the seed).
     graph : rdflib.Dataset or None
         The graph it came from (for education and salaries, read lazily).
     """
@@ -110,6 +128,8 @@ class Projection:
     skill_broader: sp.csr_matrix
     features: dict[str, sp.csr_matrix] = field(default_factory=dict)
     role_datasets: dict[str, str] = field(default_factory=dict)
+    role_names: dict[str, tuple[tuple[str, frozenset], ...]] = field(default_factory=dict, repr=False)
+    same_roles: dict[str, frozenset] = field(default_factory=dict, repr=False)
     graph: Any = field(default=None, repr=False)
     _extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -149,6 +169,40 @@ class Projection:
         'https://w3id.org/careergraph/id/skill/python'
         """
         return self._find(name, self.skill_index, self.skill_labels, "skill")
+
+    def unique_role(self, name, source: str | None = None) -> str | None:
+        """The one role whose main name is ``name`` (any case), or None.
+
+        A fast path for :func:`careergraph.resolve.resolve`: when exactly one
+        role of the dataset ``source`` (any, when None) has ``name`` as its
+        ``rdfs:label`` or ``skos:prefLabel``, resolve would return that role
+        too. None means "ask resolve" (no match, several matches, or a name
+        that looks like an IRI or CURIE), never "not found".
+
+        Examples
+        --------
+        >>> from careergraph.examples import toy_graph
+        >>> p = project(toy_graph())
+        >>> p.unique_role("  LEAD engineer ")
+        'https://w3id.org/careergraph/id/role/lead'
+        >>> p.unique_role("Lead Engineer", source="esco") is None
+        True
+        """
+        text = str(name).strip()
+        if not text or ":" in text or text.startswith("<"):
+            return None
+        hits = [(iri, keys) for iri, keys in self.role_names.get(text.lower(), ())
+                if source is None or source in keys]
+        if len(hits) == 1:
+            return hits[0][0]
+        if not hits or any(len(keys) > 1 for _, keys in hits):
+            return None
+        # as resolve: one role per skos:exactMatch cluster, the seed's first
+        keep: list[str] = []
+        for iri, _keys in sorted(hits, key=lambda h: (h[1] != frozenset({"seed"}), h[0])):
+            if not self.same_roles.get(iri, frozenset()) & set(keep):
+                keep.append(iri)
+        return keep[0] if len(keep) == 1 else None
 
     def _find(self, name, index, labels, kind) -> str:
         from .errors import RoleNotFound, SkillNotFound, suggest
@@ -406,7 +460,7 @@ def _build(graph) -> Projection:
         if r["kind"] and r["skill"] not in skill_kinds:
             skill_kinds[r["skill"]] = r["kind"]
 
-    # role-skill links: essential wins over optional; explicit importance wins over the default
+    # role-skill links: essential wins over optional (a requiresSkill-only link, None, counts as essential)
     links: dict[tuple[int, int], list] = {}
     for r in projection_rows(graph, "project-role-skills"):
         i = role_index.get(r["role"])
@@ -414,15 +468,20 @@ def _build(graph) -> Projection:
             continue
         j = add_skill(r["skill"])
         ess = r["essential"]
-        imp = _num(r["importance"])
         cur = links.get((i, j))
         if cur is None:
-            links[(i, j)] = [ess, imp]
-        else:
-            if ess is True or (cur[0] is None and ess is not None):
-                cur[0] = ess if cur[0] is not True else True
-            if cur[1] is None and imp is not None:
-                cur[1] = imp
+            links[(i, j)] = [ess, None]
+        elif ess is True or (cur[0] is None and ess is not None):
+            cur[0] = ess if cur[0] is not True else True
+    # explicit importance wins over the default weight; only for links stated above
+    for r in projection_rows(graph, "project-role-skill-importance"):
+        i, j = role_index.get(r["role"]), skill_index.get(r["skill"])
+        if i is None or j is None:
+            continue
+        cur = links.get((i, j))
+        imp = _num(r["importance"])
+        if cur is not None and cur[1] is None and imp is not None:
+            cur[1] = imp
     n_r, n_s = len(roles), len(skills)
     if links:
         keys = np.fromiter((k[0] for k in links), dtype=np.int64, count=len(links))
@@ -449,24 +508,40 @@ def _build(graph) -> Projection:
 
     g = nx.DiGraph()
     g.add_nodes_from((iri, attrs[iri]) for iri in roles)
+    same: dict[str, set] = {}
     for r in projection_rows(graph, "project-transitions"):
         u, v = r["from"], r["to"]
         if u not in role_index or v not in role_index or u == v:
             continue
         kind = r["kind"] if r["kind"] in KINDS else "lateral"
+        if kind == "same-as":
+            same.setdefault(u, set()).add(v)
+            same.setdefault(v, set()).add(u)
         years = _num(r["years"])
         data = {"kind": kind, "years": years, "source": r["source"], "tier": r["tier"], "rank": r["rank"]}
         old = g.get_edge_data(u, v)
         if old is None or _prefer(data, old):
             g.add_edge(u, v, **data)
 
-    return Projection(
+    proj = Projection(
         roles=roles, role_index=role_index, role_labels=labels,
         skills=skills, skill_index=skill_index, skill_labels=skill_labels, skill_kinds=skill_kinds,
         transitions=g, role_skill=role_skill, essential=essential, skill_broader=broader,
         features={}, role_datasets={iri: attrs[iri]["dataset"] for iri in roles if attrs[iri]["dataset"]},
-        graph=graph,
+        graph=graph, same_roles={k: frozenset(v) for k, v in same.items()},
     )
+    names: dict[str, dict[str, set]] = {}
+    for r in projection_rows(graph, "project-role-names"):
+        if r["role"] is not None and r["name"] is not None:  # blank-node roles too: they make a name ambiguous
+            keys = names.setdefault(str(r["name"]).lower(), {}).setdefault(r["role"], set())
+            if r["dataset"] is not None:
+                keys.add(str(r["dataset"]))
+    proj.role_names = {n: tuple((iri, frozenset(k)) for iri, k in sorted(d.items())) for n, d in names.items()}
+    # the similarity model's extra blocks, so similar/recommend/--lateral score as `evaluate` does
+    from .features import add_features
+
+    add_features(graph, proj)
+    return proj
 
 
 _KIND_ORDER = {"promotion": 0, "entry": 1, "lateral": 2, "same-as": 3, "inferred": 4}
@@ -488,8 +563,14 @@ def project(graph, *, cache: bool = True) -> Projection:
         A graph from :func:`careergraph.open_graph` (or any rdflib graph).
     cache : bool, default True
         Reuse the projection of the same graph object (kept on the graph
-        object itself, freed with it). Pass ``False`` after
-        changing the graph.
+        object itself, freed with it). For an on-disk store whose folder is
+        known (see :func:`set_store_folder`), also reuse the projection saved
+        in ``DIR/careergraph-cache/`` by an earlier process, as long as the
+        store's import records (``graph/meta``), the package version and the
+        projection queries and code are unchanged; a missing, stale or
+        unreadable cache file is rebuilt (and saved when the folder is
+        writable). Pass ``False`` after changing the graph other than by
+        ``careergraph import`` / ``drop``.
 
     Returns
     -------
@@ -516,7 +597,7 @@ def project(graph, *, cache: bool = True) -> Projection:
         hit = getattr(graph, _ATTR, None)
         if hit is not None and getattr(hit, "graph", None) is graph:
             return hit
-    proj = _build(graph)
+    proj = _from_disk(graph)
     with _LOCK:
         try:
             setattr(graph, _ATTR, proj)  # graph <-> projection cycle: freed together
@@ -525,6 +606,161 @@ def project(graph, *, cache: bool = True) -> Projection:
         except (AttributeError, TypeError):
             pass
     return proj
+
+
+# -- the on-disk projection cache ---------------------------------------------
+
+#: Attribute of a graph naming its on-disk store folder (set by :func:`set_store_folder`).
+STORE_FOLDER_ATTR = "careergraph_store_folder"
+#: Sub-folder of a store folder holding cached projections.
+CACHE_FOLDER = "careergraph-cache"
+_CACHE_FORMAT = 1
+#: Queries whose text is part of the cache key (the feature blocks' queries are added from features.BLOCKS).
+_KEY_QUERIES = ("project-roles", "project-role-names", "project-skills", "project-role-skills",
+                "project-role-skill-importance", "project-skill-broader", "project-transitions")
+
+
+def set_store_folder(graph, folder) -> None:
+    """Tell :func:`project` which on-disk store folder ``graph`` was opened from.
+
+    With it, ``project(graph)`` keeps a copy of the projection in
+    ``folder/careergraph-cache/`` and later processes load it instead of
+    rebuilding (seconds on an ESCO + O*NET store). ``None`` turns that off.
+    Never call it for an in-memory graph.
+
+    Parameters
+    ----------
+    graph : rdflib.Dataset
+        A graph from ``careergraph.open_graph(folder)``.
+    folder : path or None
+
+    Examples
+    --------
+    >>> from careergraph.examples import toy_graph
+    >>> g = toy_graph()
+    >>> set_store_folder(g, None)
+    >>> store_folder(g) is None
+    True
+    """
+    try:
+        setattr(graph, STORE_FOLDER_ATTR, None if folder is None else os.fspath(folder))
+    except (AttributeError, TypeError):
+        pass
+
+
+def store_folder(graph):
+    """The on-disk store folder of ``graph`` given to :func:`set_store_folder`, or None."""
+    folder = getattr(graph, STORE_FOLDER_ATTR, None)
+    return Path(folder) if folder else None
+
+
+def cache_key(graph) -> str | None:
+    """Key of the on-disk projection cache of ``graph``; None when it cannot have one.
+
+    A SHA-256 over every triple of the store's ``graph/meta`` named graph
+    (one record per imported source: version, import date, triple count,
+    files, so any import, re-import or drop changes it), the package and
+    library versions, and the text of the projection queries and of the code
+    that turns their rows into arrays.
+
+    Examples
+    --------
+    >>> from careergraph.store import open_graph
+    >>> len(cache_key(open_graph()))
+    64
+    """
+    inner = getattr(getattr(graph, "store", None), "_inner", None)
+    if inner is None or not hasattr(inner, "quads_for_pattern"):
+        return None
+    import pyoxigraph as ox
+    import scipy
+
+    from . import __version__
+    from .features import BLOCKS
+    from .queries import load_query
+    from .store import META_GRAPH
+
+    h = hashlib.sha256()
+    meta = sorted(f"{q.subject} {q.predicate} {q.object}"
+                  for q in inner.quads_for_pattern(None, None, None, ox.NamedNode(str(META_GRAPH))))
+    parts = [f"format {_CACHE_FORMAT}", __version__, np.__version__, scipy.__version__, nx.__version__,
+             *meta]
+    for name in (*_KEY_QUERIES, *BLOCKS.values()):
+        parts.append(load_query(name).text)
+    from . import features as _features
+
+    for mod in (__file__, _features.__file__):
+        try:
+            parts.append(Path(mod).read_text(encoding="utf-8"))
+        except OSError:
+            parts.append(str(mod))
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _cache_file(folder: Path, key: str) -> Path:
+    return folder / CACHE_FOLDER / f"projection-{key[:32]}.pickle"
+
+
+def _from_disk(graph) -> Projection:
+    """Load the projection cached in the store folder, or build it (and try to save it)."""
+    folder = store_folder(graph)
+    if folder is None:
+        return _build(graph)
+    try:
+        key = cache_key(graph)
+    except Exception:  # noqa: BLE001 - a cache must never break the projection
+        key = None
+    if key is None:
+        return _build(graph)
+    path = _cache_file(folder, key)
+    proj = _load_cached(path, key)
+    if proj is not None:
+        proj.graph = graph
+        return proj
+    proj = _build(graph)
+    _save_cached(path, key, proj)
+    return proj
+
+
+def _load_cached(path: Path, key: str) -> Projection | None:
+    try:
+        with open(path, "rb") as fh:
+            payload = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - missing, truncated, corrupt or unreadable: rebuild
+        return None
+    if (not isinstance(payload, dict) or payload.get("key") != key
+            or not isinstance(payload.get("projection"), Projection)):
+        return None
+    return payload["projection"]
+
+
+def _save_cached(path: Path, key: str, proj: Projection) -> bool:
+    """Write the projection (without its graph) next to the store; False when the folder is not writable."""
+    payload = {"format": _CACHE_FORMAT, "key": key, "projection": replace(proj, graph=None, _extra={})}
+    tmp = None
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".projection-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the store folder's readers may share it
+        os.replace(tmp, path)
+        tmp = None
+        for old in path.parent.glob("projection-*.pickle"):  # stale keys: one cache per store
+            if old != path:
+                old.unlink(missing_ok=True)
+        return True
+    except Exception:  # noqa: BLE001 - read-only folder, full disk ...: the projection is still good
+        return False
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def clear_cache() -> None:
