@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-PARAMS = {"role": "data scientist", "skill": "Python (computer programming)", "degree": "PhD",
-          "field": "Computer Science", "industry": "Healthcare", "entity": "data scientist",
+PARAMS = {"role": "cgr:data-scientist", "skill": "Python (computer programming)", "degree": "PhD",
+          "field": "Computer Science", "industry": "Healthcare", "entity": "cgr:data-scientist",
           "integer": "3", "decimal": "0.5", "string": "essential"}
 
 
