@@ -51,6 +51,20 @@ def _skills(ctx: click.Context, text: str | None, source_key: str | None) -> lis
     return [str(s) for s in resolve_many(ctx.obj.graph, names, kind="skill", source=source_key)]
 
 
+#: Table output lists this many skills of a long list; JSON and CSV give all of them.
+TABLE_LIST_LIMIT = 12
+
+
+def _more(n: int) -> str:
+    return f"… and {n} more (use --format json for all)"
+
+
+def _short_list(items: list[str], limit: int = TABLE_LIST_LIMIT) -> list[str]:
+    """The first ``limit`` items, then a note of how many were left out (table output only)."""
+    items = list(items)
+    return items if len(items) <= limit else items[:limit] + [_more(len(items) - limit)]
+
+
 def _money(x: float | None) -> str:
     return "?" if x is None else f"{x:,.0f}"
 
@@ -84,7 +98,7 @@ def _path_lines(res, title: str) -> list[str]:
         if s.kind == "same-as":
             kind = "same-as (same role in another source)"
         lines.append(f"{n}. {s.from_label} -> {s.to_label}  [{kind}; {yrs}; cost {s.cost:g}]")
-        lines.append(f"     skills to acquire: {', '.join(s.new_skills) if s.new_skills else 'none'}")
+        lines.append(f"     skills to acquire: {', '.join(_short_list(s.new_skills)) if s.new_skills else 'none'}")
         lines.append(f"     education: {_edu_text(s.education)}")
         lines.append(f"     salary: {_salary_text(s.salary)}")
     lines += [f"note: {n}" for n in res.notes]
@@ -278,7 +292,12 @@ def gap_cmd(ctx, have, target, source_key, fmt):
              "weight": m["weight"], "partly covered by": m["related_held"]} for m in res["missing"]]
     title = (f"{res['target']}: coverage {res['coverage']:.0%}; you have: "
              f"{', '.join(res['have']) if res['have'] else 'none of its skills'}")
-    emit(fmt, payload, rows, ["missing skill", "essential", "weight", "partly covered by"], title=title)
+    columns = ["missing skill", "essential", "weight", "partly covered by"]
+    if fmt == "table" and len(rows) > TABLE_LIST_LIMIT:
+        emit(fmt, payload, rows[:TABLE_LIST_LIMIT], columns, title=title)
+        click.echo(_more(len(rows) - TABLE_LIST_LIMIT))
+        return
+    emit(fmt, payload, rows, columns, title=title)
 
 
 @cli.command("recommend", epilog="Example:\n  careergraph recommend --have \"Python, PyTorch, Statistics\" --top 5")
@@ -296,4 +315,5 @@ def recommend_cmd(ctx, have, top, source_key, fmt):
     res = recommend(_proj(ctx), _skills(ctx, have, source_key), top=top)
     rows = [{"role": r["role"], "score": round(r["score"], 4), "coverage": round(r["coverage"], 4),
              "missing": r["missing"], "iri": r["iri"]} for r in res]
-    emit(fmt, {"results": rows}, rows, ["role", "score", "coverage", "missing"])
+    shown = [{**r, "missing": _short_list(r["missing"])} for r in rows] if fmt == "table" else rows
+    emit(fmt, {"results": rows}, shown, ["role", "score", "coverage", "missing"])
