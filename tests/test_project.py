@@ -103,3 +103,182 @@ def test_seed_projection(seed_graph):
     assert {"Junior ML Engineer", "Senior ML Engineer", "Lead ML Engineer", "Research Director"} <= labels
     assert p.role_skill.nnz > 0 and p.transitions.number_of_edges() > 0
     assert np.all(p.role_skill.data > 0)
+
+
+# -- requiresSkill-only links, importance, features, names -------------------------------------------
+
+def test_requires_skill_only_links_and_importance():
+    g = graph_from_turtle("""
+    cgr:a a cg:Role ; rdfs:label "A" ; cg:requiresSkill cgs:x , cgs:y ; cg:optionalSkill cgs:y .
+    cgr:req a cg:SkillRequirement ; cg:requirementOf cgr:a ; cg:requiredSkill cgs:x ; cg:importance 0.7 .
+    cgr:stray a cg:SkillRequirement ; cg:requirementOf cgr:a ; cg:requiredSkill cgs:z ; cg:importance 0.9 .
+    """)
+    p = project(g, cache=False)
+    # x: only requiresSkill (essential) with its importance; y: optional, not doubled; z: no link, no column weight
+    assert p.skills_of(CGR + "a") == {CGS + "x": 0.7, CGS + "y": 0.5}
+    assert p.essential.nnz == 1 and p.essential[0, p.skill_index[CGS + "x"]]
+
+
+ONET_LIKE = """
+cgr:a a cg:Role ; rdfs:label "Data Scientist" ; cg:onetCode "15-2051.00" ; cg:essentialSkill cgs:x ;
+    dcterms:description "Develop statistical models for data." ; skos:broader onet:soc-15-2000 .
+cgr:b a cg:Role ; rdfs:label "Statistician" ; cg:onetCode "15-2041.00" ; cg:essentialSkill cgs:y ;
+    dcterms:description "Apply statistical models to data." ; skos:broader onet:soc-15-2000 .
+cgr:c a cg:Role ; rdfs:label "Roofer" ; cg:onetCode "47-2181.00" ; cg:essentialSkill cgs:z ;
+    dcterms:description "Cover roofs of structures with shingles." ; skos:broader onet:soc-47-2000 .
+"""
+
+
+def test_features_built_with_the_projection_and_used_by_similar():
+    from careergraph.overlap import similar
+
+    p = project(graph_from_turtle(ONET_LIKE))
+    assert {"hierarchy", "text"} <= set(p.features)
+    res = similar(p, CGR + "a", top=2)
+    # no shared skill: only the feature blocks can rank the statistician first
+    assert res[0]["iri"] == CGR + "b" and res[0]["score"] > 0
+
+
+def test_unique_role_agrees_with_resolve():
+    from careergraph.errors import AmbiguousName
+    from careergraph.resolve import resolve
+
+    g = graph_from_turtle("""
+    cgr:a a cg:Role ; rdfs:label "Analyst" ; cg:inDataset <https://w3id.org/careergraph/id/dataset/seed> .
+    cgr:b a cg:Role ; rdfs:label "analyst" ; cg:inDataset <https://w3id.org/careergraph/id/dataset/esco> ; skos:exactMatch cgr:a .
+    cgr:c a cg:Role ; rdfs:label "Tester" ; cg:inDataset <https://w3id.org/careergraph/id/dataset/seed> .
+    cgr:d a cg:Role ; skos:prefLabel "tester" ; cg:inDataset <https://w3id.org/careergraph/id/dataset/esco> .
+    <https://w3id.org/careergraph/id/dataset/seed> cg:datasetKey "seed" . <https://w3id.org/careergraph/id/dataset/esco> cg:datasetKey "esco" .
+    """)
+    p = project(g)
+    assert p.unique_role("ANALYST") == str(resolve(g, "ANALYST")) == CGR + "a"   # exactMatch: the seed's
+    assert p.unique_role("analyst", source="esco") == str(resolve(g, "analyst", source="esco")) == CGR + "b"
+    assert p.unique_role("tester") is None                                       # two roles: ask resolve
+    with pytest.raises(AmbiguousName):
+        resolve(g, "tester")
+    assert p.unique_role("Tester", source="esco") == CGR + "d"
+    assert p.unique_role("cgr:a") is None and p.unique_role("nobody") is None
+
+
+# -- the on-disk projection cache --------------------------------------------------------------------
+
+TINY = """
+@prefix cg: <https://w3id.org/careergraph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/careergraph/id/role/tiny-a> a cg:Role ; rdfs:label "Tiny A" ;
+    cg:requiresSkill <https://w3id.org/careergraph/id/skill/tiny-x> .
+<https://w3id.org/careergraph/id/skill/tiny-x> a cg:Skill ; rdfs:label "Tiny X" .
+"""
+
+
+@pytest.fixture
+def disk_graph(tmp_path):
+    import pyoxigraph as ox
+
+    from careergraph.project import clear_cache, set_store_folder
+    from careergraph.store import SEED_GRAPH, open_graph
+
+    folder = tmp_path / "store"
+    g = open_graph(folder, create=True)
+    g.store._inner.load(input=TINY, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(SEED_GRAPH)))
+    set_store_folder(g, folder)
+    yield g, folder
+    clear_cache()
+
+
+def _no_build(monkeypatch):
+    import careergraph.project as P
+
+    def fail(graph):
+        raise AssertionError("rebuilt instead of loading the cache")
+    monkeypatch.setattr(P, "_build", fail)
+
+
+def _cache_files(folder):
+    return sorted((folder / "careergraph-cache").glob("projection-*.pickle"))
+
+
+def _same(p, q):
+    assert p.roles == q.roles and p.skills == q.skills and p.role_labels == q.role_labels
+    assert (p.role_skill != q.role_skill).nnz == 0 and (p.essential != q.essential).nnz == 0
+    assert sorted(p.transitions.edges(data=True)) == sorted(q.transitions.edges(data=True))
+    assert sorted(p.features) == sorted(q.features) and p.role_names == q.role_names
+
+
+def test_disk_cache_round_trip(disk_graph, monkeypatch):
+    from careergraph.project import clear_cache
+
+    g, folder = disk_graph
+    p = project(g)
+    assert CGR + "tiny-a" in p.role_index and p.skills_of(CGR + "tiny-a") == {"Tiny X": 1.0}
+    assert len(_cache_files(folder)) == 1
+    clear_cache()
+    _no_build(monkeypatch)
+    q = project(g)
+    assert q is not p and q.graph is g       # loaded, with the graph reattached
+    _same(p, q)
+    assert q.education() == p.education() and q.find_role("tiny a") == CGR + "tiny-a"
+
+
+def test_disk_cache_invalidated_by_an_import_record(disk_graph, tmp_path):
+    from careergraph.project import cache_key, clear_cache
+    from careergraph.store import SourceRecord, drop_source, replace_graph
+
+    g, folder = disk_graph
+    key0 = cache_key(g)
+    project(g)
+    old = _cache_files(folder)
+    nt = tmp_path / "src.nt"
+    nt.write_text(f"<{CGR}imported> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                  "<https://w3id.org/careergraph/ontology#Role> .\n")
+    rec = SourceRecord(key="test", graph="https://w3id.org/careergraph/graph/test",
+                       dataset="https://w3id.org/careergraph/id/dataset/test", version="1",
+                       imported="2024-01-01T00:00:00Z", triples=1)
+    replace_graph(g, rec.graph, nt, rec)
+    assert cache_key(g) != key0
+    clear_cache()
+    p = project(g)
+    assert CGR + "imported" in p.role_index
+    assert _cache_files(folder) != old and len(_cache_files(folder)) == 1   # the stale file is gone
+    drop_source(g, "test")
+    assert cache_key(g) == key0
+    clear_cache()
+    assert CGR + "imported" not in project(g).role_index
+
+
+def test_corrupt_cache_is_rebuilt(disk_graph):
+    from careergraph.project import clear_cache
+
+    g, folder = disk_graph
+    p = project(g)
+    (path,) = _cache_files(folder)
+    path.write_bytes(b"not a pickle")
+    clear_cache()
+    q = project(g)
+    _same(p, q)
+    assert path.read_bytes() != b"not a pickle"   # rewritten
+    path.write_bytes(path.read_bytes()[:100])      # truncated
+    clear_cache()
+    _same(p, project(g))
+
+
+def test_unwritable_cache_folder_does_not_crash(disk_graph, monkeypatch):
+    import careergraph.project as P
+
+    g, folder = disk_graph
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(P.tempfile, "mkstemp", refuse)
+    p = project(g)
+    assert CGR + "tiny-a" in p.role_index and _cache_files(folder) == []
+
+
+def test_no_disk_cache_without_a_store_folder(tmp_path, monkeypatch):
+    from careergraph.project import store_folder
+
+    monkeypatch.chdir(tmp_path)
+    g = toy_graph()
+    assert store_folder(g) is None
+    project(g)
+    assert not any(tmp_path.iterdir())
