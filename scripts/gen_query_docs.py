@@ -11,16 +11,13 @@ Usage::
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-QUERIES = REPO / "queries"
-OUT = REPO / "docs" / "queries.md"
+from careergraph.queries import list_queries
 
-_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
-_PARAM = re.compile(r"^#\s+\??([A-Za-z_]\w*)\s*\(([^)]*)\)\s*:?\s*(.*)$")
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "docs" / "queries.md"
 
 #: Example values per parameter kind (and a few names), for the example commands.
 _EXAMPLES = {
@@ -40,24 +37,16 @@ _EXAMPLES = {
 }
 
 
-def parse(path: Path) -> dict:
-    """Return the header of one .rq file: summary, description, tags, parameters."""
-    meta: dict = {"name": path.stem, "params": []}
-    in_params = False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        m = _HEADER.match(line)
-        if m:
-            meta[m.group(1).lower()] = m.group(2).strip()
-            in_params = False
-        elif line.strip().lower().startswith("# parameters"):
-            in_params = True
-        elif in_params and (pm := _PARAM.match(line)):
-            spec = [s.strip().lower() for s in pm.group(2).split(",")]
-            meta["params"].append((pm.group(1), spec[0], "optional" in spec, pm.group(3).strip()))
+def parse(query) -> dict:
+    """Return the header of one query (a :class:`careergraph.queries.QueryFile`) as a dict."""
+    meta: dict = {"name": query.name, "params": [(p.name, p.kind, p.optional, p.description)
+                                                  for p in query.parameters]}
+    if query.summary:
+        meta["summary"] = query.summary
+    if query.description:
+        meta["description"] = query.description
+    if query.tags:
+        meta["tags"] = ", ".join(query.tags)
     return meta
 
 
@@ -95,7 +84,7 @@ def _section(metas: list[dict], *, examples: bool = True) -> list[str]:
 
 def render() -> str:
     """Return the catalogue as Markdown."""
-    metas = [parse(p) for p in sorted(QUERIES.glob("*.rq"))]
+    metas = [parse(q) for q in list_queries()]
     user = [m for m in metas if not m["name"].startswith("project-") and not m["name"].endswith("-violation")]
     proj = [m for m in metas if m["name"].startswith("project-")]
     checks = [m for m in metas if m["name"].endswith("-violation")]

@@ -11,19 +11,7 @@ from .base import EXIT_NO_RESULT, cli, common_options, emit, store_option
 __all__ = ["import_group", "sources_cmd", "drop_cmd"]
 
 
-class _Group(click.Group):
-    def format_epilog(self, ctx, formatter):
-        if self.epilog:
-            formatter.write("\n" + self.epilog + "\n")
 
-
-class _Command(click.Command):
-    def format_epilog(self, ctx, formatter):
-        if self.epilog:
-            formatter.write("\n" + self.epilog + "\n")
-
-
-_Group.command_class = _Command
 
 
 def _open(obj, create: bool = True):
@@ -69,7 +57,7 @@ def _report(summary, fmt: str) -> None:
 
 @cli.group(
     "import",
-    cls=_Group,
+    cls=type(cli),
     epilog="Example:\n  careergraph import --store ./cg esco ../shared/data/esco-v1.1.1/*.zip",
 )
 @store_option
