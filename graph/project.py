@@ -60,6 +60,8 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from .store import STORE_FOLDER_ATTR
+
 __all__ = ["CACHE_FOLDER", "KINDS", "Projection", "cache_key", "clear_cache", "project", "projection_rows",
            "set_store_folder", "store_folder"]
 
@@ -610,8 +612,6 @@ def project(graph, *, cache: bool = True) -> Projection:
 
 # -- the on-disk projection cache ---------------------------------------------
 
-#: Attribute of a graph naming its on-disk store folder (set by :func:`set_store_folder`).
-STORE_FOLDER_ATTR = "careergraph_store_folder"
 #: Sub-folder of a store folder holding cached projections.
 CACHE_FOLDER = "careergraph-cache"
 _CACHE_FORMAT = 1

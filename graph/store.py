@@ -46,6 +46,9 @@ __all__ = [
     "store_from_env",
 ]
 
+#: Attribute of a dataset naming the on-disk store folder it was opened from.
+STORE_FOLDER_ATTR = "careergraph_store_folder"
+
 ONTOLOGY_GRAPH = graph_iri("ontology")
 SEED_GRAPH = graph_iri("seed")
 #: Named graph holding one record per imported source (key, version, date, counts, files).
@@ -170,6 +173,8 @@ def open_graph(store: str | os.PathLike | None = None, *, create: bool = False) 
         else:
             _recover(inner)
     ds = Dataset(store=OxigraphStore(store=inner), default_union=True)
+    if store is not None:  # lets project() keep its cache in the store folder
+        setattr(ds, STORE_FOLDER_ATTR, os.fspath(store))
     return _bind(ds)
 
 

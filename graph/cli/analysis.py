@@ -28,12 +28,9 @@ def _source_option(f):
 
 
 def _proj(ctx: click.Context):
-    from ..project import project, set_store_folder, store_folder
+    from ..project import project
 
-    graph = ctx.obj.graph
-    if ctx.obj.store and store_folder(graph) is None:
-        set_store_folder(graph, ctx.obj.store)  # reuse the projection cached in the store folder
-    return project(graph)
+    return project(ctx.obj.graph)  # a store opened from a folder reuses the projection cached there
 
 
 def _role(ctx: click.Context, name: str, source_key: str | None) -> str:
