@@ -47,6 +47,18 @@ _MATCH = _PRE + """SELECT DISTINCT ?e ?needle ?cls ?key ?main ?label WHERE {
   OPTIONAL { ?e rdfs:label ?label }
 }"""
 _MATCH_ANY = _MATCH.replace("  ?e a ?cls .\n", "")
+# One exact label: an index lookup instead of a scan of every label (the scan
+# costs ~1.5 s on an ESCO + O*NET store). Then the same columns as _MATCH for
+# each node found, one bound node at a time: Oxigraph plans the combined query
+# as a join over every node of the class (~90 ms), the split one in ~1 ms.
+_EXACT = _PRE + """SELECT DISTINCT ?e ?l WHERE { ?e rdfs:label|skos:prefLabel|skos:altLabel ?l }"""
+_INFO = _PRE + """SELECT DISTINCT ?e ?l ?cls ?key ?main ?label WHERE {
+  ?e a ?cls .
+  #SOURCE#
+  BIND(EXISTS { ?e rdfs:label|skos:prefLabel ?l } AS ?main)
+  OPTIONAL { ?e rdfs:label ?label }
+}"""
+_INFO_ANY = _INFO.replace("  ?e a ?cls .\n", "")
 # Oxigraph substitutes bound variables as constants, so the dataset filter is
 # a separate pattern rather than a BOUND() test on a maybe-bound variable.
 _BY_SOURCE = "?e cg:inDataset/cg:datasetKey ?key ."
@@ -165,13 +177,20 @@ def resolve(graph, name: str, kind: str = "role", source: str | None = None) -> 
         if ok:
             return node
         raise _ERRORS.get(kind, NameNotFound)(name, [], hint=f"no {kind} has that IRI")
-    bind = {"needle": Literal(name.lower())}
+    bind = {}
     if source:
         bind["key"] = Literal(source)
     if cls is not None:
         bind["cls"] = cls
-    text = (_MATCH if cls is not None else _MATCH_ANY).replace("#SOURCE#", _BY_SOURCE if source else "")
-    rows = _sparql(graph, text, **bind)
+    src = _BY_SOURCE if source else ""
+    rows = []
+    info = (_INFO if cls is not None else _INFO_ANY).replace("#SOURCE#", src)
+    for variant in _case_variants(name):  # fast: the casings people and taxonomies use
+        for node, label in _sparql(graph, _EXACT, l=Literal(variant)):
+            rows += _sparql(graph, info, e=node, l=label, **bind)
+    if not rows:  # any other casing: scan the labels case-insensitively
+        rows = _sparql(graph, (_MATCH if cls is not None else _MATCH_ANY).replace("#SOURCE#", src),
+                       needle=Literal(name.lower()), **bind)
     if not rows:
         raise _not_found(graph, name, kind, source)
     main = {str(r[0]) for r in rows if r[4] is not None and r[4].toPython()}
@@ -182,6 +201,21 @@ def resolve(graph, name: str, kind: str = "role", source: str | None = None) -> 
     if len(cands) > 1:
         raise AmbiguousName(name, sorted((labels[c], c) for c in cands), kind=kind.capitalize())
     return URIRef(next(iter(cands)))
+
+
+def _case_variants(name: str) -> list[str]:
+    """The name as typed, lower case, Title Case and Capitalized, without repeats.
+
+    Examples
+    --------
+    >>> _case_variants("data scientist")
+    ['data scientist', 'Data Scientist', 'Data scientist']
+    """
+    out: list[str] = []
+    for v in (name, name.lower(), name.title(), name[:1].upper() + name[1:].lower()):
+        if v not in out:
+            out.append(v)
+    return out
 
 
 def _collapse_same(graph, cands: set[str]) -> set[str]:

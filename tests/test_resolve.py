@@ -110,3 +110,9 @@ def test_expand_curie_rejects_plain_words():
 def test_suggest_prefers_close_then_substring():
     assert suggest("mlops", ["MLOps Engineer", "Data Scientist"]) == ["MLOps Engineer"]
     assert suggest("zzzz", ["Data Scientist"]) == []
+
+
+def test_exact_casings_and_odd_casings_agree(seed_graph):
+    # Title/lower casings take the exact-label lookup; odd casings fall back to the scan.
+    for name in ("mlops engineer", "MLOps Engineer", "mLoPs EnGiNeEr", "ML ENGINEER", "ml engineer"):
+        assert resolve(seed_graph, name) == resolve(seed_graph, name.lower())
