@@ -129,3 +129,12 @@ def test_cli_help_ends_with_example(run_cli):
     res = run_cli("validate", "--help")
     assert res.exit_code == 0
     assert "careergraph validate ontology/data/roles.ttl" in res.stdout
+
+
+def test_no_shacl_runs_only_the_violation_queries(seed_graph, run_cli):
+    from careergraph.validate import validate
+
+    report = validate(seed_graph, shacl=False)
+    assert report.conforms and report.shapes_checked == 0 and report.queries_checked
+    res = run_cli("validate", "--no-shacl")
+    assert res.exit_code == 0 and "0 shapes" in res.stderr

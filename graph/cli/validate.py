@@ -19,10 +19,12 @@ __all__ = ["validate_cmd"]
 @click.option("--no-base", is_flag=True, help="Validate FILEs on their own, without the built-in seed data under them.")
 @click.option("--shapes", metavar="FILE", help="SHACL shapes to use instead of the shipped ontology/shapes.ttl.")
 @click.option("--no-queries", is_flag=True, help="Run only the SHACL shapes, not the *-violation.rq queries.")
+@click.option("--no-shacl", is_flag=True,
+              help="Run only the violation queries (seconds; SHACL on an ESCO + O*NET store takes minutes).")
 @common_options
 @click.pass_obj
 def validate_cmd(obj: Context, files: tuple[str, ...], no_base: bool, shapes: str | None,
-                 no_queries: bool, fmt: str) -> None:
+                 no_queries: bool, no_shacl: bool, fmt: str) -> None:
     """Validate Turtle FILEs, or the opened graph when no FILE is given.
 
     FILEs are loaded with the built-in ontology and, unless --no-base, over
@@ -33,9 +35,10 @@ def validate_cmd(obj: Context, files: tuple[str, ...], no_base: bool, shapes: st
     from ..validate import validate
 
     if files:
-        report = validate(files=list(files), shapes=shapes, base=not no_base, queries=not no_queries)
+        report = validate(files=list(files), shapes=shapes, base=not no_base, queries=not no_queries,
+                          shacl=not no_shacl)
     else:
-        report = validate(obj.graph, shapes=shapes, queries=not no_queries)
+        report = validate(obj.graph, shapes=shapes, queries=not no_queries, shacl=not no_shacl)
     rows = [v.as_dict() for v in report.violations]
     if fmt == "table":
         if not report.conforms or report.violations:
