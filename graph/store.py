@@ -43,7 +43,6 @@ __all__ = [
     "open_graph",
     "oxigraph_store",
     "replace_graph",
-    "store_from_env",
 ]
 
 #: Attribute of a dataset naming the on-disk store folder it was opened from.
@@ -122,11 +121,6 @@ def _load_builtin(store: ox.Store) -> None:
     for key, graph in (("ontology", ONTOLOGY_GRAPH), ("seed", SEED_GRAPH)):
         for path in files[key]:
             load_turtle(store, path, graph)
-
-
-def store_from_env() -> str | None:
-    """Return the store folder named by ``CAREERGRAPH_STORE``, if set."""
-    return os.environ.get("CAREERGRAPH_STORE") or None
 
 
 def open_graph(store: str | os.PathLike | None = None, *, create: bool = False) -> Dataset:
