@@ -109,14 +109,8 @@ def label_of(graph, node) -> str:
 
 
 def labels_of(graph, nodes) -> dict[str, str]:
-    """Return ``{iri: label}`` for many nodes with one query."""
-    nodes = [str(n) for n in nodes]
-    if not nodes:
-        return {}
-    rows = _sparql(graph, _PRE + "SELECT ?e ?l WHERE { ?e rdfs:label ?l }")
-    want = set(nodes)
-    out = {str(e): str(l) for e, l in rows if str(e) in want}
-    return {n: out.get(n, n) for n in nodes}
+    """Return ``{iri: label}`` for many nodes (an IRI stands for itself when it has no label)."""
+    return {str(n): label_of(graph, n) for n in nodes}
 
 
 def _not_found(graph, name: str, kind: str, source: str | None) -> NameNotFound:
