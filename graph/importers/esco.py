@@ -97,7 +97,20 @@ def import_esco(
 
     Examples
     --------
-    >>> import_esco(open_graph(), ["/nowhere.zip"])  # doctest: +SKIP
+    A store for the import, then the official archives (or their folder)::
+
+        g = open_graph("./cg", create=True)
+        import_esco(g, ["ESCO dataset - v1.1.1 - classification - en - csv.zip",
+                        "ESCO dataset - v1.1.1 - classification - relations - csv.zip"])
+
+    A path that is not there is an input error, not a crash:
+
+    >>> from careergraph.errors import ImportDataError
+    >>> try:
+    ...     import_esco(open_graph(), ["/nowhere.zip"])
+    ... except ImportDataError as exc:
+    ...     print(exc)
+    '/nowhere.zip' does not exist; give the downloaded zip archives, their extracted folder or the CSV files
     """
     started = time.perf_counter()
     say = progress or (lambda _m: None)
