@@ -105,6 +105,7 @@ def import_esco(
 
     A path that is not there is an input error, not a crash:
 
+    >>> from careergraph import open_graph
     >>> from careergraph.errors import ImportDataError
     >>> try:
     ...     import_esco(open_graph(), ["/nowhere.zip"])
