@@ -109,3 +109,15 @@ def test_help_ends_with_example(run_cli, cmd):
     res = run_cli(cmd, "--help")
     assert res.exit_code == 0 and "Example:\n  careergraph " + cmd in res.stdout
     assert "--format" in res.stdout and "--store" in res.stdout
+
+
+def test_overlap_table_cuts_long_lists_csv_keeps_all(run_cli):
+    from careergraph.cli.analysis import TABLE_LIST_LIMIT
+
+    full = run_cli("overlap", "Software Engineer", "Machine Learning Scientist", "--format", "json")
+    only_b = json.loads(full.stdout)["only_b"]
+    assert len(only_b) > TABLE_LIST_LIMIT  # the ML Scientist asks for many more skills
+    table = run_cli("overlap", "Software Engineer", "Machine Learning Scientist").stdout
+    assert f"and {len(only_b) - TABLE_LIST_LIMIT} more" in table
+    csv_out = run_cli("overlap", "Software Engineer", "Machine Learning Scientist", "--format", "csv").stdout
+    assert all(s in csv_out for s in only_b)

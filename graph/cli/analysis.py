@@ -186,11 +186,12 @@ def overlap_cmd(ctx, a, b, source_key, fmt):
     if fmt == "json":
         emit(fmt, payload)
         return
+    cut = _short_list if fmt == "table" else list  # CSV keeps every skill
     rows = [{"measure": "jaccard", "value": round(r["jaccard"], 4)},
             {"measure": "weighted jaccard", "value": round(r["weighted"], 4)},
-            {"measure": "shared", "value": r["shared"]},
-            {"measure": f"only {r['a']}", "value": r["only_a"]},
-            {"measure": f"only {r['b']}", "value": r["only_b"]}]
+            {"measure": "shared", "value": cut(r["shared"])},
+            {"measure": f"only {r['a']}", "value": cut(r["only_a"])},
+            {"measure": f"only {r['b']}", "value": cut(r["only_b"])}]
     emit(fmt, payload, rows, ["measure", "value"], title=f"{r['a']} vs {r['b']}")
 
 
