@@ -157,17 +157,27 @@ def _path_nodes(g, highlight_path) -> list:
     return out
 
 
+#: Above this many drawn moves, moves off the highlighted route are drawn faint.
+_CROWDED_EDGES = 120
+
+
 def _pick_roles(g, must: list, max_roles: int) -> list:
-    """Keep ``must`` plus the best connected roles, ladders first, up to ``max_roles``."""
+    """Keep ``must`` plus, up to ``max_roles``: ladder roles, the route's neighbours, the best connected.
+
+    On a big store the route's own neighbourhood tells more than the hubs
+    of the whole graph, which would draw as a hairball of unrelated moves.
+    """
     if g.number_of_nodes() <= max_roles:
         return list(g.nodes)
     keep = list(dict.fromkeys(must))
     if len(keep) >= max_roles:
         return keep
     chosen = set(keep)
+    near = {m for n in keep for m in (*g.predecessors(n), *g.successors(n))} if g.is_directed() else \
+        {m for n in keep for m in g.neighbors(n)}
     ranked = sorted(
         (n for n in g.nodes if n not in chosen),
-        key=lambda n: (g.nodes[n].get("track") is None, -g.degree(n), _label_of_node(g, n)),
+        key=lambda n: (g.nodes[n].get("track") is None, n not in near, -g.degree(n), _label_of_node(g, n)),
     )
     return keep + ranked[: max_roles - len(keep)]
 
@@ -419,14 +429,20 @@ def plot_career_map(proj, *, highlight_path=None, ax=None, max_roles: int = 60):
     path_edges = set(zip(path, path[1:]))
     kinds_used = []
 
+    # Many moves (a big store): those that do not touch the route fade, so the route reads.
+    crowded = bool(path) and sub.number_of_edges() > _CROWDED_EDGES
+    route = set(path)
+
     def arrow(u, v, *, style, hot, kind):
         (x0, y0), (x1, y1) = pos[u], pos[v]
+        faint = crowded and not hot and u not in route and v not in route
         ax.add_patch(FancyArrowPatch(
             (x0, y0), (x1, y1), patchA=boxes[u], patchB=boxes[v],
             arrowstyle="-" if kind == "same-as" else "-|>", mutation_scale=9,
             connectionstyle=f"arc3,rad={_curvature(x0, y0, x1, y1, n_rows)}",
             color=_PATH_COLOR if hot else style["color"], linestyle="-" if hot else style["linestyle"],
             lw=2.6 if hot else style["lw"], zorder=3.5 if hot else 2, shrinkA=1, shrinkB=1,
+            alpha=0.15 if faint else 1.0,
         ))
 
     for u, v, d in sub.edges(data=True):

@@ -90,6 +90,29 @@ def test_career_map_draws_on_given_axes_and_caps_roles():
     assert sum(1 for t in ax.texts if t.get_text().startswith("Role ")) == 25
 
 
+def test_career_map_prefers_the_route_neighbourhood_over_hubs():
+    g = nx.complete_graph(40, create_using=nx.DiGraph)  # a hub cluster the route never touches
+    nx.set_node_attributes(g, {i: f"Hub {i}" for i in g}, "label")
+    g.add_edge(100, 101, kind="lateral")
+    for i in range(30):  # the route's end has 30 low-degree neighbours
+        g.add_edge(101, 200 + i, kind="lateral")
+    nx.set_node_attributes(g, {n: f"Near {n}" for n in g if n >= 100}, "label")
+    ax = plot_career_map(g, highlight_path=[100, 101], max_roles=25)
+    shown = [t.get_text() for t in ax.texts]
+    assert sum(t.startswith("Near ") for t in shown) == 25 and not any(t.startswith("Hub ") for t in shown)
+
+
+def test_career_map_crowded_fades_moves_off_the_route():
+    from matplotlib.patches import FancyArrowPatch
+
+    g = nx.complete_graph(30, create_using=nx.DiGraph)  # 870 moves
+    nx.set_node_attributes(g, {i: f"Role {i}" for i in g}, "label")
+    nx.set_edge_attributes(g, "lateral", "kind")
+    ax = plot_career_map(g, highlight_path=[0, 1])
+    alphas = [p.get_alpha() for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    assert 0.15 in alphas and 1.0 in alphas  # off-route moves faint; the route and moves touching it solid
+
+
 def test_career_map_accepts_path_result_like_objects():
     ax = plot_career_map(ladder(), highlight_path=SimpleNamespace(roles=["e1", "e2"]))
     assert "1 step" in ax.get_title()
