@@ -197,6 +197,21 @@ class FileSet:
 _VERSION = re.compile(r"v(\d+(?:\.\d+)+)")
 
 
+def file_node(nt: NTWriter, summary: ImportSummary, iri: str, name: str, dataset_ref: str) -> str:
+    """Write the ``prov:Entity`` node of one source file and record the file in ``summary``.
+
+    Imported nodes point ``prov:wasDerivedFrom`` at it; it is labelled with the
+    file name and is ``dcterms:isPartOf`` the dataset. Returns the node as an
+    N-Triples term.
+    """
+    node = ref(iri)
+    nt.add(node, RDF_TYPE, f"<{PROV}Entity>")
+    nt.add(node, RDFS_LABEL, lit(name))
+    nt.add(node, f"<{DCT}isPartOf>", dataset_ref)
+    summary.files.append(name)
+    return node
+
+
 def version_in(text: str) -> str | None:
     """The ``vX.Y.Z`` version in a file or folder name, if any."""
     m = _VERSION.search(text)

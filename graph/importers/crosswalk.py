@@ -24,8 +24,8 @@ from pathlib import Path
 
 from ..errors import ImportDataError
 from ..store import oxigraph_store
-from ._common import (CGID, DCT, PROV, RDF_TYPE, RDFS_LABEL, SKOS, XSD, FileSet, ImportSummary, NTWriter,
-                      Progress, cg, finish, lit, ref)
+from ._common import (CGID, PROV, RDF_TYPE, RDFS_LABEL, SKOS, XSD, FileSet, ImportSummary, NTWriter,
+                      Progress, cg, file_node, finish, lit, ref)
 
 __all__ = ["CROSSWALK_COLS", "SEED_LINKS", "import_crosswalk"]
 
@@ -101,12 +101,8 @@ def import_crosswalk(graph, path, *, seed_links: bool = True, progress: Progress
                               "import esco and onet first ('careergraph import esco ...', 'import onet ...')")
     nt = NTWriter()
     try:
-        src = ref(f"{CGID}file/crosswalk/{name}")
         ds_ref = ref(dataset)
-        nt.add(src, RDF_TYPE, f"<{PROV}Entity>")
-        nt.add(src, RDFS_LABEL, lit(name))
-        nt.add(src, f"<{DCT}isPartOf>", ds_ref)
-        summary.files.append(name)
+        src = file_node(nt, summary, f"{CGID}file/crosswalk/{name}", name, ds_ref)
         close = f"<{SKOS}closeMatch>"
         seen: set[tuple[str, str]] = set()
         for i, r in enumerate(rows, start=2):

@@ -40,8 +40,9 @@ import time
 from pathlib import Path
 
 from ..errors import ImportDataError
-from ._common import (CG, CGID, DCT, ESCO_MODEL, PROV, RDF_TYPE, RDFS_LABEL, SKOS, FileSet,
+from ._common import (CGID, DCT, ESCO_MODEL, PROV, RDF_TYPE, RDFS_LABEL, SKOS, FileSet,
                       ImportSummary, NTWriter, Progress, cg, finish, lit, ref, split_labels, version_in)
+from ._common import file_node as _file_node
 
 __all__ = ["ESCO_VERSION", "import_esco"]
 
@@ -148,12 +149,7 @@ def import_esco(
     nt = NTWriter()
     try:
         def file_node(name: str) -> str:
-            node = ref(f"{CGID}file/esco-v{ver}/{name}")
-            nt.add(node, RDF_TYPE, f"<{PROV}Entity>")
-            nt.add(node, RDFS_LABEL, lit(name))
-            nt.add(node, f"<{DCT}isPartOf>", ds_ref)
-            summary.files.append(name)
-            return node
+            return _file_node(nt, summary, f"{CGID}file/esco-v{ver}/{name}", name, ds_ref)
 
         def common(s: str, src: str, label: str, alts: str, description: str) -> None:
             nt.add(s, RDFS_LABEL, L(label))

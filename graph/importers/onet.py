@@ -49,6 +49,7 @@ from ..errors import ImportDataError
 from ..vocab import slugify
 from ._common import (CGID, DCT, PROV, RDF_TYPE, RDFS_LABEL, SKOS, XSD, FileSet, ImportSummary, NTWriter,
                       Progress, cg, finish, lit, ref)
+from ._common import file_node as _file_node
 
 __all__ = ["ESSENTIAL_IMPORTANCE", "import_onet"]
 
@@ -121,12 +122,7 @@ def import_onet(graph, folder, *, progress: Progress | None = None) -> ImportSum
     nt = NTWriter()
     try:
         def file_node(name: str) -> str:
-            node = ref(f"{CGID}file/onet/{slugify(name)}")
-            nt.add(node, RDF_TYPE, f"<{PROV}Entity>")
-            nt.add(node, RDFS_LABEL, lit(name))
-            nt.add(node, f"<{DCT}isPartOf>", ds_ref)
-            summary.files.append(name)
-            return node
+            return _file_node(nt, summary, f"{CGID}file/onet/{slugify(name)}", name, ds_ref)
 
         def mark(s: str, src: str) -> None:
             nt.add(s, in_ds, ds_ref)
