@@ -17,16 +17,39 @@ __all__ = [
     "ImportDataError",
     "InvalidParameter",
     "NameNotFound",
+    "EndpointError",
     "NoCareerPath",
     "OntologyError",
+    "OutputError",
     "QueryError",
     "QueryNotFound",
     "RoleNotFound",
     "SkillNotFound",
     "StoreError",
     "ValidationFailed",
+    "clip",
     "suggest",
 ]
+
+#: Longest echo of a user's value in a message; longer values are cut (a 1 MB
+#: parameter must not come back whole on stderr).
+CLIP = 80
+
+
+def clip(value, limit: int = CLIP) -> str:
+    """``repr`` of a value for a message, cut to about ``limit`` characters.
+
+    Examples
+    --------
+    >>> clip("data scientst")
+    "'data scientst'"
+    >>> clip("x" * 1000)[-21:]
+    "x…' (1000 characters)"
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[: limit - 10] + "…") + f" ({len(text)} characters)"
 
 
 def suggest(value: str, candidates: Iterable[str], n: int = 3) -> list[str]:
@@ -71,7 +94,7 @@ class NameNotFound(CareerGraphError, LookupError):
     def __init__(self, name: str, suggestions: list[str] | None = None, hint: str = ""):
         self.name = name
         self.suggestions = suggestions or []
-        msg = f"{self.kind} {name!r} not found{_did_you_mean(self.suggestions)}"
+        msg = f"{self.kind} {clip(name)} not found{_did_you_mean(self.suggestions)}"
         if not self.suggestions and hint:
             msg += f" ({hint})"
         super().__init__(msg)
@@ -98,7 +121,7 @@ class AmbiguousName(CareerGraphError, LookupError):
         shown = "; ".join(f"{label} <{iri}>" for label, iri in candidates[:6])
         more = f" (+{len(candidates) - 6} more)" if len(candidates) > 6 else ""
         super().__init__(
-            f"{kind} {name!r} is ambiguous: it matches {shown}{more}. "
+            f"{kind} {clip(name)} is ambiguous: it matches {shown}{more}. "
             "Pick one by IRI or CURIE, or narrow with --source seed|esco|onet"
         )
 
@@ -136,6 +159,14 @@ class ImportDataError(CareerGraphError):
 
 class StoreError(CareerGraphError):
     """A store cannot be opened or written."""
+
+
+class EndpointError(StoreError):
+    """A SPARQL endpoint cannot be reached, refuses the request or answers badly."""
+
+
+class OutputError(InvalidParameter):
+    """An output file cannot be written (missing folder, a folder, wrong extension ...)."""
 
 
 class ValidationFailed(CareerGraphError):

@@ -1,0 +1,118 @@
+"""The backend interface every store or server implements (see :mod:`careergraph.backends`)."""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, Union
+
+import pyoxigraph as ox
+
+__all__ = ["META_GRAPH", "Backend", "Progress", "Term"]
+
+#: An RDF term as pyoxigraph represents it.
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+
+#: Progress callback of long work: one short message per step.
+Progress = Callable[[str], None]
+
+#: The named graph of import records (``graph/meta``); its content is the data's version.
+META_GRAPH = "https://w3id.org/careergraph/graph/meta"
+
+
+class Backend(ABC):
+    """The store or server a graph lives in.
+
+    Attributes
+    ----------
+    kind : str
+        ``"memory"``, ``"store"`` (an on-disk folder) or ``"endpoint"``.
+    location : str
+        What to name in messages: ``"the built-in graph"``, the store folder
+        or the endpoint URL (never with credentials).
+    read_only : bool
+        True when updates are refused (a read-only endpoint, a store opened
+        for reading).
+    cache_dir : pathlib.Path or None
+        Folder where derived data (the projection cache) may be kept; None
+        for none.
+    """
+
+    kind: str = ""
+    location: str = ""
+    read_only: bool = False
+    cache_dir: Path | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.location}>"
+
+    # -- reading -----------------------------------------------------------
+    @abstractmethod
+    def query(
+        self,
+        text: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """Evaluate one read-only SPARQL query.
+
+        The caller (:mod:`careergraph.queries`) has already refused updates
+        and ``SERVICE``. ``substitutions`` bind variables to terms (Oxigraph
+        substitution embedded; a ``VALUES`` block over HTTP), never by
+        pasting text. Without ``default_graphs`` the default graph is the
+        union of the named graphs.
+
+        Returns
+        -------
+        pyoxigraph.QuerySolutions, bool or iterable of pyoxigraph.Triple
+            For SELECT, ASK, and CONSTRUCT / DESCRIBE.
+        """
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs that hold triples."""
+
+    @abstractmethod
+    def dump(self, out: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None) -> None:
+        """Write the triples of one named graph (``None``: the default graph) to ``out``."""
+
+    def state(self) -> str:
+        """A fingerprint of the data's version: the backend's identity and ``graph/meta``.
+
+        Any import, re-import or drop changes it, so caches keyed by it are
+        never stale. The built-in graph's data changes only with the package
+        (whose version callers add).
+        """
+        h = hashlib.sha256(f"{self.kind}\0{self.location}\0".encode())
+        sols = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }}")
+        for line in sorted(f"{s['s']} {s['p']} {s['o']}" for s in sols):
+            h.update(line.encode("utf-8", "surrogatepass") + b"\n")
+        return h.hexdigest()
+
+    # -- writing -----------------------------------------------------------
+    @abstractmethod
+    def update(self, text: str) -> None:
+        """Apply one SPARQL update (all or nothing where the backend allows it)."""
+
+    @abstractmethod
+    def load(self, path: str | Path, *, graph: str, format: ox.RdfFormat) -> None:
+        """Add the triples of a file to a named graph (the fast bulk path)."""
+
+    @abstractmethod
+    def replace_graph(self, target: str, path: str | Path, *, update: str = "",
+                      progress: Progress | None = None) -> None:
+        """Replace the content of named graph ``target`` with an N-Triples file, all or nothing.
+
+        ``update`` (a SPARQL update, usually the source's record in
+        ``graph/meta``) is applied in the same switch: readers see either the
+        old graph and old record, or the new ones, never a mix and never half
+        a graph. Each backend documents what its server guarantees.
+        """
+
+    def close(self) -> None:
+        """Release the store or connection (a no-op where there is nothing to release)."""
