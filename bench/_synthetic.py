@@ -20,8 +20,7 @@ def synthetic_graph(roles: int = 3000, skills: int = 14000, links: int = 125_000
                     seed: int = 42):
     """An Oxigraph-backed dataset: roles, skills (Zipf-popular), essential/optional links, transitions."""
     import pyoxigraph as ox
-    from oxrdflib import OxigraphStore
-    from rdflib import Dataset
+    from careergraph.backends import EmbeddedBackend
 
     rng = np.random.default_rng(seed)
     r_iri = [f"<https://w3id.org/careergraph/id/role/r{i}>" for i in range(roles)]
@@ -60,7 +59,7 @@ def synthetic_graph(roles: int = 3000, skills: int = 14000, links: int = 125_000
     store.load(("\n".join(lines) + "\n").encode(), format=ox.RdfFormat.N_TRIPLES,
                to_graph=ox.NamedNode("https://w3id.org/careergraph/graph/bench"))
     log(f"loaded in {time.perf_counter() - t0:.2f} s")
-    return Dataset(store=OxigraphStore(store=store), default_union=True)
+    return EmbeddedBackend(store, kind="memory", location="a synthetic graph")
 
 
 def open_bench_graph(args):

@@ -81,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from careergraph.evaluate import evaluate
-    from careergraph.features import add_features
-    from careergraph.project import project
+    from careergraph.projection import build
     from careergraph.similarity import DEFAULT_WEIGHTS
 
     truth = args.truth or args.data / "Related Occupations.txt"
@@ -91,10 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     graph = open_onet(args.store, args.data)
     t0 = time.perf_counter()
-    proj = project(graph, cache=False)
-    t1 = time.perf_counter()
-    add_features(graph, proj)
-    t2 = time.perf_counter()
+    proj = build(graph)
+    t1 = t2 = time.perf_counter()
     log(f"projection {t1 - t0:.1f} s ({len(proj.roles)} roles, {len(proj.skills)} skills); "
         f"features {t2 - t1:.1f} s: " + ", ".join(f"{k} {v.shape[1]} cols" for k, v in proj.features.items()))
     blocks = ["skills", *proj.features]
@@ -102,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def measure(weights: dict[str, float], sources=None, baselines: bool = False):
         w = {b: float(weights.get(b, 0.0)) for b in blocks}
-        return evaluate(proj, truth, k=args.k, model=w, sources=sources, baselines=baselines)
+        return evaluate(graph, truth, k=args.k, model=w, sources=sources, baselines=baselines)
 
     def p_at(weights, sources=None) -> float:
         return measure(weights, sources).precision_at_k

@@ -22,15 +22,15 @@ import json, resource, sys, time, glob
 kind, data, out = sys.argv[1], sys.argv[2], sys.argv[3]
 t = time.perf_counter()
 if kind in ("import-disk", "import-memory"):
-    from careergraph.store import open_graph, oxigraph_store
+    from careergraph.store import open_graph
     from careergraph.importers import import_esco
     g = open_graph(out if kind == "import-disk" else None, create=True)
     s = import_esco(g, sorted(glob.glob(data + "/esco-v1.1.1/*.zip")))
     n = s.triples
     if kind == "import-memory":
         import pyoxigraph as ox
-        oxigraph_store(g).dump(out + ".nt", ox.RdfFormat.N_TRIPLES,
-                               from_graph=ox.NamedNode(s.graph))
+        with open(out + ".nt", "wb") as fh:
+            g.dump(fh, format=ox.RdfFormat.N_TRIPLES, graph=s.graph)
 elif kind == "rdflib":
     import rdflib
     g = rdflib.Graph()

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _synthetic import log, median_time, open_bench_graph  # noqa: E402
 
 from careergraph.overlap import matrix  # noqa: E402
-from careergraph.project import project  # noqa: E402
+from careergraph.projection import build  # noqa: E402
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
     args = ap.parse_args()
 
     g = open_bench_graph(args)
-    t_proj, proj = median_time(lambda: project(g, cache=False), 3, "projection")
+    t_proj, proj = median_time(lambda: build(g), 3, "projection")
     n = len(proj.roles)
     log(f"{n} roles x {len(proj.skills)} skills, {proj.role_skill.nnz} links")
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _synthetic import log, median_time, open_bench_graph  # noqa: E402
 
 from careergraph.paths import edge_cost, find_path  # noqa: E402
-from careergraph.project import project  # noqa: E402
+from careergraph.projection import build  # noqa: E402
 
 
 def _per_query(fn, pairs, repeat):
@@ -44,7 +44,7 @@ def main() -> None:
     args = ap.parse_args()
 
     g = open_bench_graph(args)
-    t_proj, proj = median_time(lambda: project(g, cache=False), 3, "projection")
+    t_proj, proj = median_time(lambda: build(g), 3, "projection")
     G = proj.transitions
     log(f"transition graph: {G.number_of_nodes()} roles, {G.number_of_edges()} moves")
     rng = np.random.default_rng(args.seed)

@@ -5,7 +5,7 @@ Usage: python bench/bench_project.py [--store DIR] [--data DIR] [--repeat 5] [--
 Without --store, imports ESCO from $CAREERGRAPH_DATA or ../shared/data into
 a temporary store first. Times, as medians of --repeat runs:
 
-* ``project(graph, cache=False)``: the full build (projection queries,
+* ``build(graph)``: the full build (projection queries,
   networkx/scipy, feature blocks);
 * ``project(graph)`` loading ``DIR/careergraph-cache/projection-*.pickle``
   (the in-memory cache cleared between runs);
@@ -117,17 +117,16 @@ def main() -> None:
             log(f"cold CLI with the cache: {name} ...")
             cli[name] = _median(lambda argv=argv: _cli(store, argv), args.repeat, name)
 
-        from careergraph.project import clear_cache, project, set_store_folder
+        from careergraph.projection import build, forget, project
         from careergraph.store import open_graph
 
         g = open_graph(store)
-        set_store_folder(g, store)
         log("projection: cold build ...")
-        t_build = _median(lambda: _timed(lambda: project(g, cache=False)), args.repeat, "build")
+        t_build = _median(lambda: _timed(lambda: build(g)), args.repeat, "build")
         project(g)
 
         def load():
-            clear_cache()
+            forget()
             return _timed(lambda: project(g))
         log("projection: cached load ...")
         t_load = _median(load, args.repeat, "cached load")

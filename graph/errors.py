@@ -7,17 +7,19 @@ failed, 2: usage or input error).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
 
 __all__ = [
     "AmbiguousName",
     "CareerGraphError",
     "DataFileError",
+    "EmptyResult",
+    "EndpointError",
     "ImportDataError",
     "InvalidParameter",
     "NameNotFound",
-    "EndpointError",
     "NoCareerPath",
     "OntologyError",
     "OutputError",
@@ -52,22 +54,41 @@ def clip(value, limit: int = CLIP) -> str:
     return repr(text[: limit - 10] + "…") + f" ({len(text)} characters)"
 
 
-def suggest(value: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """Return up to ``n`` candidates close to ``value`` (case-insensitive).
+#: Fuzzy suggestions: the least rapidfuzz ratio (0-100, as difflib's 0.6), and how far below the best one.
+SUGGEST_CUTOFF, SUGGEST_MARGIN = 60, 15
+
+
+def suggest(value: str, candidates: Iterable[str], n: int = 3, *, folded: bool = False) -> list[str]:
+    """Return up to ``n`` candidates close to ``value`` (case-insensitive), never ``value`` itself.
+
+    Fuzzy matches first (rapidfuzz's ratio, as difflib's ``get_close_matches``;
+    those within :data:`SUGGEST_MARGIN` points of the best), then candidates
+    that contain the value (for short inputs such as ``mlops``). With
+    ``folded``, the candidates are already case-folded with their whitespace
+    collapsed (the Resolver's keys), which saves folding 100k names a call.
 
     Examples
     --------
     >>> suggest("data scientst", ["Data Scientist", "Data Engineer", "Lawyer"])
     ['Data Scientist']
+    >>> suggest("mlops", ["MLOps Engineer", "Data Scientist"])
+    ['MLOps Engineer']
     """
-    by_lower: dict[str, str] = {}
-    for c in candidates:
-        by_lower.setdefault(c.lower(), c)
-    low = value.lower()
-    close = difflib.get_close_matches(low, list(by_lower), n=n, cutoff=0.6)
-    if len(close) < n:  # substring hits help with short inputs like "mlops"
-        close += [k for k in sorted(by_lower) if low in k and k not in close][: n - len(close)]
-    return [by_lower[c] for c in close]
+    if folded:
+        keys = candidates if isinstance(candidates, list) else list(candidates)
+        by_key = None
+    else:
+        by_key = {}
+        for c in candidates:
+            by_key.setdefault(" ".join(str(c).split()).casefold(), c)
+        keys = list(by_key)
+    low = " ".join(str(value).split()).casefold()
+    found = process.extract(low, keys, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=n + 1)
+    best = found[0][1] if found else 0
+    close = [k for k, score, _i in found if score >= best - SUGGEST_MARGIN and k != low]
+    if len(close) < n and len(low) >= 3:
+        close += [k for k in keys if low in k and k != low and k not in close][: n - len(close)]
+    return close[:n] if by_key is None else [by_key[k] for k in close[:n]]
 
 
 def _did_you_mean(options: list[str]) -> str:
@@ -134,6 +155,12 @@ class NoCareerPath(CareerGraphError):
     def __init__(self, message: str, closest: list[str] | None = None):
         self.closest = closest or []
         super().__init__(message)
+
+
+class EmptyResult(CareerGraphError):
+    """A question has no answer in the graph (no salary figures, no rows ...)."""
+
+    exit_code = 1
 
 
 class QueryNotFound(NameNotFound):

@@ -4,14 +4,14 @@
 vocabulary (transitions with and without years, essential/optional skills with
 importance, a skill hierarchy, education requirements, salaries and a
 ``skos:exactMatch`` link across sources). :func:`graph_from_turtle` turns any
-Turtle string into the same kind of Oxigraph-backed dataset
+Turtle string into the same kind of in-memory graph
 :func:`careergraph.open_graph` returns.
 
 Examples
 --------
 >>> from careergraph.examples import toy_graph
->>> g = toy_graph()
->>> bool(g.query("ASK { ?r a <https://w3id.org/careergraph/ontology#Role> }").askAnswer)
+>>> from careergraph.queries import run_query
+>>> run_query(toy_graph(), "ASK { ?r a <https://w3id.org/careergraph/ontology#Role> }").ask
 True
 """
 
@@ -20,9 +20,8 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
-from rdflib import Dataset
 
+from .backends.embedded import EmbeddedBackend
 from .vocab import PREFIXES, graph_iri
 
 __all__ = ["TOY_TURTLE", "TURTLE_PREFIXES", "graph_from_turtle", "toy_graph"]
@@ -98,8 +97,8 @@ cgid:source/acme a cg:Source ; rdfs:label "Acme Salaries" .
 TOY_TURTLE = re.sub(r"cgid:([\w-]+/[\w/-]+)", r"<https://w3id.org/careergraph/id/\1>", TOY_TURTLE)
 
 
-def graph_from_turtle(text: str, *, prefixes: bool = True, graph: str = "seed") -> Dataset:
-    """Return an Oxigraph-backed dataset holding one Turtle string.
+def graph_from_turtle(text: str, *, prefixes: bool = True, graph: str = "seed") -> EmbeddedBackend:
+    """Return an in-memory graph holding one Turtle string.
 
     Parameters
     ----------
@@ -113,7 +112,7 @@ def graph_from_turtle(text: str, *, prefixes: bool = True, graph: str = "seed") 
 
     Returns
     -------
-    rdflib.Dataset
+    EmbeddedBackend
         The same kind of object :func:`careergraph.open_graph` returns.
 
     Raises
@@ -124,28 +123,26 @@ def graph_from_turtle(text: str, *, prefixes: bool = True, graph: str = "seed") 
     Examples
     --------
     >>> g = graph_from_turtle("cgr:a a cg:Role ; rdfs:label 'A' .")
-    >>> len(list(g.query("SELECT ?r WHERE { ?r a cg:Role }")))
+    >>> from careergraph.queries import run_query
+    >>> len(run_query(g, "SELECT ?r WHERE { ?r a <https://w3id.org/careergraph/ontology#Role> }"))
     1
     """
     store = ox.Store()
     data = (TURTLE_PREFIXES if prefixes else "") + text
     store.load(data.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(graph_iri(graph))))
-    ds = Dataset(store=OxigraphStore(store=store), default_union=True)
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    return ds
+    return EmbeddedBackend(store, kind="memory", location="an example graph")
 
 
-def toy_graph() -> Dataset:
+def toy_graph() -> EmbeddedBackend:
     """Return the six-role example graph of :data:`TOY_TURTLE` (a fresh copy).
 
     Returns
     -------
-    rdflib.Dataset
+    EmbeddedBackend
 
     Examples
     --------
-    >>> from careergraph.project import project
+    >>> from careergraph.projection import project
     >>> proj = project(toy_graph())
     >>> sorted(proj.role_labels.values())[:2]
     ['Data Analyst', 'Junior Engineer']

@@ -1,7 +1,7 @@
 """Export the graph for other tools: GraphML, GEXF, node-link JSON, Turtle, N-Triples.
 
 * ``graphml``, ``gexf`` and ``json`` write the *projected* graph (see
-  :mod:`careergraph.project`): one node per role and per skill, edges for the
+  :mod:`careergraph.projection`): one node per role and per skill, edges for the
   moves between roles (``kind`` promotion, lateral, entry, same-as,
   inferred) and for the skills roles need (``kind`` ``requires``, with
   ``level`` essential/optional and ``weight``). Attributes are only str, int,
@@ -10,8 +10,9 @@
 * ``turtle`` and ``nt`` write the RDF triples of every named graph of the
   store with Oxigraph's own serializer (fast on big stores).
 
-Files are written to a temporary file in the target folder and renamed, so a
-failed export never leaves a half-written file.
+Files are written with the one atomic writer (:func:`careergraph._io.atomic_write`):
+``-`` is standard output, a symlink's target is replaced, and a failed export
+never leaves a half-written file.
 
 Examples
 --------
@@ -29,14 +30,19 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import numpy as np
+import pyoxigraph as ox
 
+from ._io import atomic_write, check_output
+from .backends import Backend
 from .errors import InvalidParameter
+from .projection import project
+from .vocab import PREFIXES
 
 __all__ = ["FORMATS", "export", "to_networkx"]
 
@@ -48,6 +54,9 @@ FORMATS: dict[str, str] = {
     "turtle": ".ttl",
     "nt": ".nt",
 }
+#: File extension -> the format it names (an --output that contradicts --format is refused).
+EXTENSIONS: dict[str, str] = {**{ext: fmt for fmt, ext in FORMATS.items()}, ".turtle": "turtle",
+                              ".ntriples": "nt", ".xml": "graphml"}
 _RDF_FORMATS = {"turtle", "nt"}
 
 
@@ -102,7 +111,7 @@ def to_networkx(proj):
     Parameters
     ----------
     proj : Projection
-        From :func:`careergraph.project.project`.
+        From :func:`careergraph.projection.project`.
 
     Returns
     -------
@@ -117,13 +126,11 @@ def to_networkx(proj):
     Examples
     --------
     >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
-    >>> g = to_networkx(project(toy_graph()))
-    >>> g.number_of_nodes() == len(project(toy_graph()).roles) + len(project(toy_graph()).skills)
+    >>> from careergraph.projection import project
+    >>> p = project(toy_graph())
+    >>> to_networkx(p).number_of_nodes() == len(p.roles) + len(p.skills)
     True
     """
-    import networkx as nx
-
     g = nx.DiGraph()
     t = proj.transitions
     role_attrs = []
@@ -154,98 +161,43 @@ def to_networkx(proj):
     return g
 
 
-def _projection(obj):
-    if hasattr(obj, "role_skill") and hasattr(obj, "transitions"):
-        return obj
-    from .project import project
-
-    return project(obj)
-
-
-def _rdf_graph(obj):
-    graph = getattr(obj, "graph", None) if hasattr(obj, "role_skill") else obj
-    if graph is None:
-        raise InvalidParameter("Turtle/N-Triples export needs the RDF graph; pass the graph, not a bare projection")
-    return graph
-
-
-def _write_rdf(graph, fmt: str, fh) -> None:
-    import pyoxigraph as ox
-
-    from .store import oxigraph_store
-    from .vocab import PREFIXES
-
-    try:
-        store = oxigraph_store(graph)
-    except AttributeError:
-        store = None
-    if store is None:  # a plain rdflib graph: let rdflib do it
-        data = graph.serialize(format="turtle" if fmt == "turtle" else "nt")
-        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        return
+def _write_rdf(graph: Backend, fmt: str, fh) -> None:
     rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
-    graphs = [ox.DefaultGraph(), *store.named_graphs()]
-    for k, name in enumerate(graphs):
-        kwargs = {"prefixes": PREFIXES} if fmt == "turtle" and k == 0 else {}
+    for k, name in enumerate(graph.named_graphs()):
         # one document per named graph; Turtle allows @prefix once, then plain triples
-        store.dump(fh, rdf_format, from_graph=name, **kwargs)
+        if fmt == "turtle" and k == 0:
+            graph.dump(fh, format=rdf_format, graph=name, prefixes=PREFIXES)
+        else:
+            graph.dump(fh, format=rdf_format, graph=name)
         if fmt == "turtle":
             fh.write(b"\n")
 
 
-def _atomic_write(path: Path, write: Callable[[Any], None]) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InvalidParameter(f"Cannot write '{path}': folder '{folder}' does not exist; create it first")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InvalidParameter(f"Cannot write '{path}': {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        _unlink(tmp)
-        raise InvalidParameter(f"Cannot write '{path}': {exc.strerror or exc}") from None
-    except BaseException:
-        _unlink(tmp)
-        raise
-
-
-def _unlink(p: str) -> None:
-    try:
-        os.unlink(p)
-    except OSError:
-        pass
-
-
-def export(graph_or_projection, fmt: str, path: str | os.PathLike) -> Path:
+def export(graph: Backend, fmt: str, path: str | os.PathLike) -> Path | None:
     """Write the graph to a file in one of :data:`FORMATS`.
 
     Parameters
     ----------
-    graph_or_projection : rdflib.Dataset or Projection
-        A graph from :func:`careergraph.open_graph` (projected as needed) or
-        a projection (which must keep its ``graph`` for Turtle/N-Triples).
+    graph : Backend
+        A graph from :func:`careergraph.open_graph` (projected for the
+        networkx formats).
     fmt : {"graphml", "gexf", "json", "turtle", "nt"}
-    path : path
-        The file to write; its folder must exist.
+    path : path or "-"
+        The file to write (its folder must exist), ``-`` for standard output,
+        or a device; see :func:`careergraph._io.atomic_write`.
 
     Returns
     -------
-    pathlib.Path
-        The file written.
+    pathlib.Path or None
+        The file written (None for standard output).
 
     Raises
     ------
     InvalidParameter
-        Unknown format (the message lists the known ones), a projection
-        without its graph for an RDF format, or a folder that does not exist
-        or cannot be written.
+        Unknown format (the message lists the known ones).
+    OutputError
+        The folder does not exist or cannot be written, or the file's
+        extension names another format.
 
     Examples
     --------
@@ -256,34 +208,24 @@ def export(graph_or_projection, fmt: str, path: str | os.PathLike) -> Path:
     >>> out = export(toy_graph(), "nt", os.path.join(folder, "toy.nt"))
     >>> len(Graph().parse(out, format="nt")) > 50
     True
-    >>> export(toy_graph(), "xml", os.path.join(folder, "toy.xml"))  # doctest: +IGNORE_EXCEPTION_DETAIL
+    >>> export(toy_graph(), "svg", os.path.join(folder, "toy.svg"))  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     ...
-    careergraph.errors.InvalidParameter: Unknown export format 'xml'; use one of graphml, gexf, json, turtle, nt
+    careergraph.errors.InvalidParameter: Unknown export format 'svg'; use one of graphml, gexf, json, turtle, nt
     """
     fmt = str(fmt).lower()
     if fmt == "ttl":
         fmt = "turtle"
     if fmt not in FORMATS:
         raise InvalidParameter(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    path = Path(path)
+    check_output(path, formats=EXTENSIONS, fmt=fmt, what="export")
     if fmt in _RDF_FORMATS:
-        graph = _rdf_graph(graph_or_projection)
-        _atomic_write(path, lambda fh: _write_rdf(graph, fmt, fh))
-        return path
-
-    import networkx as nx
-
-    g = to_networkx(_projection(graph_or_projection))
+        return atomic_write(path, lambda fh: _write_rdf(graph, fmt, fh), binary=True)
+    g = to_networkx(project(graph))
     if fmt == "graphml":
-        _atomic_write(path, lambda fh: nx.write_graphml(g, fh, encoding="utf-8"))
-    elif fmt == "gexf":
-        _atomic_write(path, lambda fh: nx.write_gexf(g, fh, encoding="utf-8"))
-    else:
-        data = nx.node_link_data(g, edges="links")
-
-        def write_json(fh):
-            fh.write(json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
-
-        _atomic_write(path, write_json)
-    return path
+        return atomic_write(path, lambda fh: nx.write_graphml(g, fh, encoding="utf-8"), binary=True)
+    if fmt == "gexf":
+        return atomic_write(path, lambda fh: nx.write_gexf(g, fh, encoding="utf-8"), binary=True)
+    data = nx.node_link_data(g, edges="links")
+    return atomic_write(path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")),
+                        binary=True)

@@ -1,8 +1,10 @@
-"""Skill overlap between roles, skill gaps and role recommendations.
+"""Skill overlap between roles: Jaccard, weighted Jaccard, all-pairs matrices.
 
-Everything works on a :class:`~careergraph.project.Projection`; all-pairs
-figures are sparse matrix products (``B @ B.T`` on the 0/1 roles × skills
-matrix), never Python loops over pairs.
+Everything works on a :class:`~careergraph.projection.Projection` and takes
+role IRIs (resolve names first with :class:`careergraph.resolve.Resolver`);
+all-pairs figures are sparse matrix products (``B @ B.T`` on the 0/1 roles ×
+skills matrix), never Python loops over pairs. Gaps and recommendations
+from a skill set are in :mod:`careergraph.recommend`.
 
 Definitions
 -----------
@@ -11,18 +13,14 @@ Definitions
 - **Weighted Jaccard**: ``Σ min(w_a, w_b) / Σ max(w_a, w_b)`` over all skills,
   with the weights of :attr:`Projection.role_skill` (importance, or 1.0
   essential / 0.5 optional).
-- **Coverage** (gap analysis): the weighted share of a target role's skills
-  that a skill set covers. A held skill counts fully; a required skill that
-  is not held but whose direct ``skos:broader`` parent or child is held
-  counts :data:`PARTIAL_CREDIT` (0.5): knowing PyTorch is part of knowing
-  Deep Learning, and knowing Programming is a start on Python.
 
 Examples
 --------
 >>> from careergraph.examples import toy_graph
->>> from careergraph.project import project
+>>> from careergraph.projection import project
 >>> proj = project(toy_graph())
->>> r = overlap(proj, "Junior Engineer", "Senior Engineer")
+>>> cgr = "https://w3id.org/careergraph/id/role/"
+>>> r = overlap(proj, cgr + "junior", cgr + "senior")
 >>> r["shared"], r["only_b"], round(r["jaccard"], 2)
 (['Git', 'Python', 'SQL'], ['PyTorch'], 0.75)
 """
@@ -35,22 +33,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import InvalidParameter
-
-__all__ = ["PARTIAL_CREDIT", "gap", "jaccard_matrix", "matrix", "overlap", "recommend", "similar"]
-
-#: Credit for a required skill whose direct broader/narrower skill is held.
-PARTIAL_CREDIT = 0.5
+__all__ = ["jaccard_matrix", "matrix", "overlap"]
 
 
 def _labels(proj, cols: Iterable[int]) -> list[str]:
     return sorted(proj.skill_labels[proj.skills[j]] for j in cols)
-
-
-def _row(proj, i: int) -> dict[int, float]:
-    m = proj.role_skill
-    lo, hi = m.indptr[i], m.indptr[i + 1]
-    return dict(zip(m.indices[lo:hi].tolist(), m.data[lo:hi].tolist()))
 
 
 def overlap(proj, a: str, b: str) -> dict[str, Any]:
@@ -60,7 +47,7 @@ def overlap(proj, a: str, b: str) -> dict[str, Any]:
     ----------
     proj : Projection
     a, b : str
-        Role IRIs or labels.
+        Role IRIs.
 
     Returns
     -------
@@ -72,18 +59,19 @@ def overlap(proj, a: str, b: str) -> dict[str, Any]:
     Raises
     ------
     RoleNotFound
-        A role is not in the projection.
+        An IRI is not a role of the projection.
 
     Examples
     --------
     >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
-    >>> r = overlap(project(toy_graph()), "Lead Engineer", "Solutions Architect")
+    >>> from careergraph.projection import project
+    >>> cgr = "https://w3id.org/careergraph/id/role/"
+    >>> r = overlap(project(toy_graph()), cgr + "lead", cgr + "architect")
     >>> r["shared"], round(r["weighted"], 2)
     (['Leadership', 'Python'], 0.5)
     """
-    ia, ib = proj.role_index[proj.find_role(a)], proj.role_index[proj.find_role(b)]
-    ra, rb = _row(proj, ia), _row(proj, ib)
+    ia, ib = proj.row(a), proj.row(b)
+    ra, rb = proj.weights(a), proj.weights(b)
     sa, sb = set(ra), set(rb)
     union = sa | sb
     num = sum(min(ra.get(j, 0.0), rb.get(j, 0.0)) for j in union)
@@ -142,7 +130,7 @@ def matrix(proj, roles: Iterable[str] | None = None) -> tuple[list[str], np.ndar
     ----------
     proj : Projection
     roles : iterable of str, optional
-        Role IRIs or labels, in the order wanted; all roles by default.
+        Role IRIs, in the order wanted; all roles by default.
 
     Returns
     -------
@@ -157,8 +145,9 @@ def matrix(proj, roles: Iterable[str] | None = None) -> tuple[list[str], np.ndar
     Examples
     --------
     >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
-    >>> labels, m = matrix(project(toy_graph()), ["Junior Engineer", "Senior Engineer"])
+    >>> from careergraph.projection import project
+    >>> cgr = "https://w3id.org/careergraph/id/role/"
+    >>> labels, m = matrix(project(toy_graph()), [cgr + "junior", cgr + "senior"])
     >>> labels, m.round(2).tolist()
     (['Junior Engineer', 'Senior Engineer'], [[1.0, 0.75], [0.75, 1.0]])
     """
@@ -166,191 +155,7 @@ def matrix(proj, roles: Iterable[str] | None = None) -> tuple[list[str], np.ndar
         idx = None
         iris = list(proj.roles)
     else:
-        iris = [proj.find_role(r) for r in roles]
+        iris = [proj.role(r) for r in roles]
         idx = [proj.role_index[r] for r in iris]
     m = jaccard_matrix(proj.binary(), idx, idx)
     return [proj.role_labels[r] for r in iris], m
-
-
-def _model(proj, model=None):
-    if model is not None:
-        if model.projection is not proj:
-            model.fit(proj)
-        return model
-    cached = proj._extra.get("similarity_model")
-    if cached is None:
-        from .similarity import SimilarityModel
-
-        cached = proj._extra["similarity_model"] = SimilarityModel().fit(proj)
-    return cached
-
-
-def similar(proj, role: str, top: int = 10, model=None) -> list[dict[str, Any]]:
-    """Roles most similar to one role.
-
-    Parameters
-    ----------
-    proj : Projection
-    role : str
-        Role IRI or label.
-    top : int, default 10
-        How many (>= 1).
-    model : SimilarityModel, optional
-        Scoring model; by default a :class:`~careergraph.similarity.SimilarityModel`
-        with :data:`~careergraph.similarity.DEFAULT_WEIGHTS`.
-
-    Returns
-    -------
-    list of dict
-        ``{"role", "iri", "score", "jaccard", "shared"}`` best first; ``score``
-        is the model's, ``jaccard`` the plain skill Jaccard, ``shared`` the
-        number of shared skills.
-
-    Raises
-    ------
-    InvalidParameter
-        ``top`` < 1.
-    RoleNotFound
-        The role is not in the projection.
-
-    Examples
-    --------
-    >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
-    >>> [r["role"] for r in similar(project(toy_graph()), "Data Analyst", top=2)]
-    ['Junior Engineer', 'Senior Engineer']
-    """
-    iri = proj.find_role(role)
-    ranked = _model(proj, model).similar(iri, top=top)
-    i = proj.role_index[iri]
-    others = [proj.role_index[r] for r, _ in ranked]
-    jac = jaccard_matrix(proj.binary(), [i], others)[0] if others else []
-    sa = proj.skill_set(iri)
-    return [{"role": proj.role_labels[r], "iri": r, "score": s, "jaccard": float(j),
-             "shared": len(sa & proj.skill_set(r))} for (r, s), j in zip(ranked, jac)]
-
-
-def _have_cols(proj, have: Iterable[str]) -> set[int]:
-    return {proj.skill_index[proj.find_skill(h)] for h in have}
-
-
-def gap(proj, have_skill_iris: Iterable[str], target: str) -> dict[str, Any]:
-    """What a skill set covers of a target role, and what is missing.
-
-    Parameters
-    ----------
-    proj : Projection
-    have_skill_iris : iterable of str
-        Skills held (IRIs or labels).
-    target : str
-        Role IRI or label.
-
-    Returns
-    -------
-    dict
-        ``target`` (label), ``target_iri``, ``coverage`` in ``[0, 1]``
-        (weighted by importance, with partial credit through ``skos:broader``,
-        see the module notes), ``have`` (labels of the target's skills held),
-        ``missing``: dicts ``{"skill", "iri", "essential", "weight",
-        "credit", "related_held"}`` ordered essential first, then by weight,
-        then label (``credit`` is 0.5 and ``related_held`` names the held
-        broader/narrower skill for partly covered skills).
-
-    Raises
-    ------
-    RoleNotFound, SkillNotFound
-        An unknown role or skill.
-
-    Examples
-    --------
-    >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
-    >>> p = project(toy_graph())
-    >>> g = gap(p, ["Python", "Deep Learning"], "Senior Engineer")
-    >>> g["have"], [m["skill"] for m in g["missing"]], round(g["coverage"], 3)
-    (['Python'], ['SQL', 'PyTorch', 'Git'], 0.468)
-    """
-    iri = proj.find_role(target)
-    i = proj.role_index[iri]
-    held = _have_cols(proj, have_skill_iris)
-    row = _row(proj, i)
-    ess_m = proj.essential
-    ess = set(ess_m.indices[ess_m.indptr[i]:ess_m.indptr[i + 1]].tolist())
-    br = proj.skill_broader
-    up = br.tocsr()
-    down = br.T.tocsr()
-    total = sum(row.values())
-    got = 0.0
-    have_l, missing = [], []
-    for j, w in row.items():
-        if j in held:
-            got += w
-            have_l.append(proj.skill_labels[proj.skills[j]])
-            continue
-        rel = set(up.indices[up.indptr[j]:up.indptr[j + 1]].tolist()) | set(down.indices[down.indptr[j]:down.indptr[j + 1]].tolist())
-        rel &= held
-        credit = PARTIAL_CREDIT if rel else 0.0
-        got += credit * w
-        missing.append({"skill": proj.skill_labels[proj.skills[j]], "iri": proj.skills[j], "essential": j in ess,
-                        "weight": w, "credit": credit, "related_held": _labels(proj, rel)})
-    missing.sort(key=lambda m: (not m["essential"], -m["weight"], m["skill"]))
-    return {"target": proj.role_labels[iri], "target_iri": iri,
-            "coverage": got / total if total > 0 else 0.0,
-            "have": sorted(have_l), "missing": missing}
-
-
-def recommend(proj, have: Iterable[str], top: int = 10, model=None) -> list[dict[str, Any]]:
-    """Roles closest to a skill set.
-
-    The score is the cosine similarity of the skill set (0/1) to each role's
-    weighted skill vector (:meth:`SimilarityModel.score_vector`), so a role
-    scores high when the set covers much of it and it asks little else.
-
-    Parameters
-    ----------
-    proj : Projection
-    have : iterable of str
-        Skills held (IRIs or labels); at least one.
-    top : int, default 10
-        How many roles (>= 1).
-    model : SimilarityModel, optional
-
-    Returns
-    -------
-    list of dict
-        ``{"role", "iri", "score", "coverage", "missing"}`` best first;
-        ``missing`` lists skill labels, essential first (see :func:`gap`).
-
-    Raises
-    ------
-    InvalidParameter
-        No skills given, or ``top`` < 1.
-    SkillNotFound
-        An unknown skill.
-
-    Examples
-    --------
-    >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
-    >>> r = recommend(project(toy_graph()), ["SQL", "Statistics"], top=1)
-    >>> r[0]["role"], r[0]["missing"]
-    ('Data Analyst', ['Python'])
-    """
-    if top < 1:
-        raise InvalidParameter(f"top must be at least 1, got {top}")
-    have = list(have)
-    if not have:
-        raise InvalidParameter("Give at least one skill you have, e.g. --have \"Python, SQL\"")
-    cols = _have_cols(proj, have)
-    v = np.zeros(len(proj.skills))
-    v[list(cols)] = 1.0
-    scores = _model(proj, model).score_vector(v)
-    order = np.flatnonzero(scores > 1e-12)
-    ranked = sorted(order.tolist(), key=lambda k: (-round(float(scores[k]), 12), proj.role_labels[proj.roles[k]]))[:top]
-    out = []
-    held = [proj.skills[j] for j in cols]
-    for k in ranked:
-        g = gap(proj, held, proj.roles[k])
-        out.append({"role": g["target"], "iri": g["target_iri"], "score": float(scores[k]),
-                    "coverage": g["coverage"], "missing": [m["skill"] for m in g["missing"]]})
-    return out

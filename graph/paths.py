@@ -32,9 +32,10 @@ best such concatenations).
 Examples
 --------
 >>> from careergraph.examples import toy_graph
->>> from careergraph.project import project
+>>> from careergraph.projection import project
 >>> proj = project(toy_graph())
->>> r = find_path(proj, "Data Analyst", "Lead Engineer")
+>>> cgr = "https://w3id.org/careergraph/id/role/"
+>>> r = find_path(proj, cgr + "analyst", cgr + "lead")
 >>> r.labels, r.cost
 (['Data Analyst', 'Junior Engineer', 'Senior Engineer', 'Lead Engineer'], 3.0)
 >>> [s.kind for s in r.steps]
@@ -55,7 +56,9 @@ import networkx as nx
 import numpy as np
 
 from .errors import InvalidParameter, NoCareerPath
-from .project import Projection, project
+from .overlap import jaccard_matrix
+from .projection import Projection
+from .similarity import default_model
 
 __all__ = ["BY", "PathResult", "Step", "edge_cost", "find_path", "lateral_graph", "path_cost"]
 
@@ -65,7 +68,12 @@ BY = ("steps", "years", "skills")
 
 @dataclass
 class Step:
-    """One move of a route, explained."""
+    """One move of a route, explained.
+
+    ``new_skills`` are the skills the new role asks for that the route has
+    not given yet, essential first, then by importance; technology products
+    (O*NET Technology Skills) are listed apart in ``new_technology``.
+    """
 
     from_iri: str
     to_iri: str
@@ -75,6 +83,7 @@ class Step:
     years: float | None
     cost: float
     new_skills: list[str] = field(default_factory=list)
+    new_technology: list[str] = field(default_factory=list)
     source: str | None = None
     education: dict[str, Any] | None = None
     salary: list[dict[str, Any]] = field(default_factory=list)
@@ -89,7 +98,7 @@ class Step:
         d = asdict(self)
         return {"from": d.pop("from_label"), "to": d.pop("to_label"), "kind": d.pop("kind"),
                 "years": d.pop("years"), "new_skills": d.pop("new_skills"),
-                "inferred": self.inferred, **d}
+                "new_technology": d.pop("new_technology"), "inferred": self.inferred, **d}
 
 
 @dataclass
@@ -141,7 +150,7 @@ def edge_cost(proj: Projection, by: str, *, have: Iterable[int] = (), unknown_ye
     Examples
     --------
     >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
+    >>> from careergraph.projection import project
     >>> p = project(toy_graph())
     >>> f = edge_cost(p, "skills")
     >>> cgr = "https://w3id.org/careergraph/id/role/"
@@ -175,7 +184,7 @@ def path_cost(proj: Projection, roles: list[str], by: str = "steps", *, have: It
     Examples
     --------
     >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
+    >>> from careergraph.projection import project
     >>> p = project(toy_graph())
     >>> cgr = "https://w3id.org/careergraph/id/role/"
     >>> path_cost(p, [cgr + "junior", cgr + "senior", cgr + "lead"], "years")
@@ -197,7 +206,7 @@ def lateral_graph(proj: Projection, min_overlap: float = 0.3) -> nx.DiGraph:
     Examples
     --------
     >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
+    >>> from careergraph.projection import project
     >>> g = lateral_graph(project(toy_graph()), 0.5)
     >>> cgr = "https://w3id.org/careergraph/id/role/"
     >>> g.edges[cgr + "architect", cgr + "lead"]["kind"], g.edges[cgr + "lead", cgr + "architect"]["kind"]
@@ -205,12 +214,10 @@ def lateral_graph(proj: Projection, min_overlap: float = 0.3) -> nx.DiGraph:
     """
     if not 0 < min_overlap <= 1:
         raise InvalidParameter(f"min_overlap must be in (0, 1], got {min_overlap}")
-    key = ("lateral", float(min_overlap))
-    hit = proj._extra.get(key)
-    if hit is not None:
-        return hit
-    from .overlap import jaccard_matrix
+    return proj.derived(_lateral, float(min_overlap))
 
+
+def _lateral(proj: Projection, min_overlap: float) -> nx.DiGraph:
     g = proj.transitions.copy()
     if proj.roles:
         jac = jaccard_matrix(proj.binary())
@@ -220,7 +227,6 @@ def lateral_graph(proj: Projection, min_overlap: float = 0.3) -> nx.DiGraph:
             if not g.has_edge(u, v):
                 g.add_edge(u, v, kind="inferred", years=None, tier=None, rank=None,
                            source=f"inferred: skill Jaccard {jac[i, j]:.2f} >= {min_overlap:g}")
-    proj._extra[key] = g
     return g
 
 
@@ -237,7 +243,7 @@ def _main_degree(entries: list[dict[str, Any]] | None) -> dict[str, Any] | None:
 
 
 def _education(proj: Projection, u: str, v: str) -> dict[str, Any]:
-    edu = proj.education()
+    edu = proj.education
     a, b = _main_degree(edu.get(u)), _main_degree(edu.get(v))
     if a is None and b is None:
         change = "unknown"
@@ -257,7 +263,7 @@ def _salary_by_source(rows: list[dict[str, Any]] | None) -> dict[str, dict[str, 
 
 
 def _salary(proj: Projection, u: str, v: str) -> list[dict[str, Any]]:
-    sal = proj.salaries()
+    sal = proj.salaries
     a, b = _salary_by_source(sal.get(u)), _salary_by_source(sal.get(v))
     out = []
     for src in sorted(set(a) | set(b)):
@@ -273,18 +279,16 @@ def _explain(proj: Projection, g: nx.DiGraph, roles: list[str], by: str, cost_fn
              have: frozenset[int], unknown_years: float, min_overlap: float) -> PathResult:
     held = set(have) | set(proj.skill_set(roles[0]))
     steps = []
-    ess = proj.essential
     for u, v in zip(roles, roles[1:]):
         d = g.edges[u, v]
-        i = proj.role_index[v]
-        ess_cols = set(ess.indices[ess.indptr[i]:ess.indptr[i + 1]].tolist())
-        new = proj.skill_set(v) - held
+        new = proj.rank_skills(proj.skill_set(v) - held, v)
         held |= proj.skill_set(v)
-        names = [proj.skill_labels[proj.skills[j]] for j in sorted(new, key=lambda j: (j not in ess_cols,
-                                                                                      proj.skill_labels[proj.skills[j]]))]
+        label = proj.skill_labels
         steps.append(Step(from_iri=u, to_iri=v, from_label=proj.role_labels[u], to_label=proj.role_labels[v],
                           kind=d["kind"], years=d.get("years") if d["kind"] != "same-as" else 0.0,
-                          cost=float(cost_fn(u, v, d)), new_skills=names,
+                          cost=float(cost_fn(u, v, d)),
+                          new_skills=[label[proj.skills[j]] for j in new if not proj.is_technology(j)],
+                          new_technology=[label[proj.skills[j]] for j in new if proj.is_technology(j)],
                           source=None if d.get("source") is None else str(d["source"]),
                           education=_education(proj, u, v), salary=_salary(proj, u, v)))
     res = PathResult(roles=list(roles), labels=[proj.role_labels[r] for r in roles], steps=steps,
@@ -310,24 +314,6 @@ def _explain(proj: Projection, g: nx.DiGraph, roles: list[str], by: str, cost_fn
 
 
 # -- search -------------------------------------------------------------------
-
-def _is_projection(obj) -> bool:
-    # duck-typed: the same class may be imported under two module names (doctests)
-    return hasattr(obj, "role_skill") and hasattr(obj, "transitions") and hasattr(obj, "role_index")
-
-
-def _resolve(proj: Projection, name, dataset: str | None) -> str:
-    text = str(name)
-    if text in proj.role_index:
-        return text
-    if proj.graph is not None:
-        from .resolve import resolve
-
-        iri = str(resolve(proj.graph, text, kind="role", source=dataset))
-        if iri in proj.role_index:
-            return iri
-    return proj.find_role(text)
-
 
 def _k_paths(g, s: str, t: str, weight: Callable, k: int) -> list[tuple[float, list[str]]]:
     if k == 1:
@@ -360,8 +346,6 @@ def _k_via(g, s: str, via: str, t: str, weight: Callable, k: int) -> list[tuple[
 
 
 def _no_path(proj: Projection, g, s: str, t: str, via: str | None, by: str, lateral: bool, avoid: set[str]) -> NoCareerPath:
-    from .overlap import _model
-
     start = s
     reach = set(nx.descendants(g, s)) if s in g else set()
     if via is not None and via in reach:
@@ -380,7 +364,7 @@ def _no_path(proj: Projection, g, s: str, t: str, via: str | None, by: str, late
     if not reach:
         msg += f" '{proj.role_labels[start]}' has no recorded moves out of it."
     else:
-        ranked = _model(proj).similar(t, top=3, candidates=reach)
+        ranked = default_model(proj).similar(t, top=3, candidates=reach)
         if ranked:
             closest = [proj.role_labels[r] for r, _ in ranked]
             shown = ", ".join(f"'{proj.role_labels[r]}' (similarity {sc:.2f})" for r, sc in ranked)
@@ -394,7 +378,7 @@ def _no_path(proj: Projection, g, s: str, t: str, via: str | None, by: str, late
 
 
 def find_path(
-    projection_or_graph,
+    proj: Projection,
     source: str,
     target: str,
     *,
@@ -406,35 +390,33 @@ def find_path(
     have: Iterable[str] = (),
     alternatives: int = 1,
     unknown_years: float = 1.0,
-    dataset: str | None = None,
 ) -> PathResult | list[PathResult]:
     """The cheapest route(s) from one role to another, explained step by step.
 
     Parameters
     ----------
-    projection_or_graph : Projection or rdflib.Dataset
-        A graph is projected first (cached per graph object).
+    proj : Projection
+        From :func:`careergraph.projection.project`.
     source, target : str
-        Roles by IRI, CURIE, label or alternative label.
+        Role IRIs (nodes, as networkx takes nodes; resolve names first with
+        :class:`careergraph.resolve.Resolver`, as :class:`CareerGraph` does).
     by : {"steps", "years", "skills"}, default "steps"
         Cost model (see the module notes).
     via : str, optional
-        A role the route must pass through.
+        A role IRI the route must pass through.
     avoid : iterable of str
-        Roles the route must not pass through.
+        Role IRIs the route must not pass through.
     lateral : bool, default False
         Add inferred moves between roles with skill Jaccard ``>= min_overlap``.
     min_overlap : float, default 0.3
         Threshold for inferred moves, in ``(0, 1]``.
     have : iterable of str
-        Skills already held (names or IRIs): not counted by ``by="skills"``
-        nor listed as ``new_skills``.
+        Skill IRIs already held: not counted by ``by="skills"`` nor listed as
+        ``new_skills``.
     alternatives : int, default 1
         K >= 1: the K best distinct routes (Yen), costs non-decreasing.
     unknown_years : float, default 1.0
         Cost of a move without stated years under ``by="years"``.
-    dataset : str, optional
-        Resolve role names only in this dataset (``seed``, ``esco``, ``onet``).
 
     Returns
     -------
@@ -447,22 +429,24 @@ def find_path(
     InvalidParameter
         Unknown ``by``, ``alternatives`` < 1, ``source == target``, a bad
         threshold, or an endpoint that is also avoided.
-    RoleNotFound, SkillNotFound, AmbiguousName
-        A name matches nothing (with suggestions) or several roles.
+    RoleNotFound, SkillNotFound
+        An IRI that is not a role (skill) of the projection.
     NoCareerPath
         No route; the message names the closest reachable roles to the target.
 
     Examples
     --------
     >>> from careergraph.examples import toy_graph
-    >>> g = toy_graph()
-    >>> r = find_path(g, "Junior Engineer", "Solutions Architect", by="years")
+    >>> from careergraph.projection import project
+    >>> p = project(toy_graph())
+    >>> cgr = "https://w3id.org/careergraph/id/role/"
+    >>> r = find_path(p, cgr + "junior", cgr + "architect", by="years")
     >>> r.cost, r.notes[0]
     (4.5, 'typical years unknown for 2 of 3 moves; each counted as 1 year(s) in the cost')
-    >>> [a.cost for a in find_path(g, "Junior Engineer", "Lead Engineer", alternatives=3, lateral=True)]
+    >>> [a.cost for a in find_path(p, cgr + "junior", cgr + "lead", alternatives=3, lateral=True)]
     [2.0, 2.0, 3.0]
     >>> try:
-    ...     find_path(g, "Researcher", "Lead Engineer")
+    ...     find_path(p, cgr + "researcher", cgr + "lead")
     ... except NoCareerPath as exc:
     ...     print(exc)
     No career path from 'Researcher' to 'Lead Engineer' (by steps). 'Researcher' has no recorded moves out of it. Try --lateral to add moves between roles with overlapping skills.
@@ -472,22 +456,20 @@ def find_path(
     if not isinstance(alternatives, int) or isinstance(alternatives, bool) or alternatives < 1:
         raise InvalidParameter(f"--alternatives must be a whole number >= 1, got {alternatives!r}")
     if not (unknown_years >= 0):
-        raise InvalidParameter(f"unknown_years must be >= 0, got {unknown_years!r}")
+        raise InvalidParameter(f"--unknown-years must be >= 0, got {unknown_years!r}")
     if lateral and not 0 < min_overlap <= 1:
         raise InvalidParameter(f"--min-overlap must be in (0, 1], got {min_overlap}")
-    proj = projection_or_graph if _is_projection(projection_or_graph) else project(projection_or_graph)
-    s, t = _resolve(proj, source, dataset), _resolve(proj, target, dataset)
+    s, t = proj.role(source), proj.role(target)
     if s == t:
         raise InvalidParameter(f"FROM and TO are the same role ('{proj.role_labels[s]}'); give two different roles")
-    v = _resolve(proj, via, dataset) if via is not None else None
-    avoid_set = {_resolve(proj, a, dataset) for a in avoid}
+    v = proj.role(via) if via is not None else None
+    avoid_set = {proj.role(a) for a in avoid}
     for end, what in ((s, "FROM"), (t, "TO"), (v, "--via")):
         if end is not None and end in avoid_set:
             raise InvalidParameter(f"The {what} role '{proj.role_labels[end]}' is also in --avoid; drop one of them")
     if v is not None and v in (s, t):
         raise InvalidParameter(f"--via '{proj.role_labels[v]}' is an endpoint of the route; give an intermediate role")
-    held = frozenset(proj.skill_index[proj.find_skill(h)] if str(h) in proj.skill_index or proj.graph is None
-                     else proj.skill_index[_resolve_skill(proj, h, dataset)] for h in have)
+    held = frozenset(proj.column(h) for h in have)
 
     g = lateral_graph(proj, min_overlap) if lateral else proj.transitions
     if avoid_set:
@@ -498,10 +480,3 @@ def find_path(
         raise _no_path(proj, g, s, t, v, by, lateral, avoid_set)
     results = [_explain(proj, g, p, by, weight, held, unknown_years, min_overlap) for _, p in found]
     return results[0] if alternatives == 1 else results
-
-
-def _resolve_skill(proj: Projection, name, dataset: str | None) -> str:
-    from .resolve import resolve
-
-    iri = str(resolve(proj.graph, str(name), kind="skill", source=dataset))
-    return iri if iri in proj.skill_index else proj.find_skill(iri)

@@ -1,4 +1,11 @@
-"""The SPARQL query library: load ``queries/*.rq`` files, bind parameters, run.
+"""The one query runner: load ``queries/*.rq`` files, check, bind and run SPARQL.
+
+Every read of the graph goes through :func:`execute` (raw pyoxigraph results)
+and its two conveniences, :func:`run_query` (rows of plain Python values,
+with parameters) and :func:`rows` (bulk reads for the projection). It is the
+only code that calls a :class:`~careergraph.backends.Backend` to read, so the
+embedded store and a remote SPARQL 1.1 endpoint answer the same way, and it
+holds the one term converter (:func:`to_python`).
 
 Each ``.rq`` file opens with a comment header::
 
@@ -10,18 +17,26 @@ Each ``.rq`` file opens with a comment header::
     #   level (string, optional): essential or optional
 
 followed by a full PREFIX block. Parameter kinds: ``role``, ``skill``,
-``degree``, ``field``, ``industry``, ``entity`` (resolved by name, see
-:mod:`careergraph.resolve`), ``iri``, ``string``, ``integer``, ``decimal``.
-Values are bound as RDF terms (Oxigraph substitutions), never formatted into
-the query text; a bound variable must appear in the SELECT list.
+``degree``, ``field``, ``industry``, ``entity`` (names are resolved to IRIs
+by :class:`careergraph.resolve.Resolver` before they reach the runner),
+``iri``, ``string``, ``integer``, ``decimal``. Values are bound as RDF terms
+(Oxigraph substitutions, or a ``VALUES`` block over HTTP), never formatted
+into the query text; a bound variable must appear in the SELECT list.
+
+Every query is read-only: updates (INSERT, DELETE, LOAD, CLEAR ...) and
+``SERVICE`` (which would make the store send requests elsewhere) are refused
+before anything is sent.
 
 Examples
 --------
 >>> from careergraph import open_graph
->>> from careergraph.queries import run_query
->>> res = run_query(open_graph(), "skills-of-role", {"role": "ML Engineer"})
->>> "skill" in res.vars
+>>> res = run_query(open_graph(), "skills-of-role", {"role": "cgr:machine-learning-engineer"})
+>>> "skill" in res.vars and len(res) > 5
 True
+>>> run_query(open_graph(), "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+...
+careergraph.errors.QueryError: query: uses SERVICE ...
 """
 
 from __future__ import annotations
@@ -29,35 +44,60 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
-from .errors import InvalidParameter, QueryError, QueryNotFound, suggest
+from .backends import Backend
+from .errors import InvalidParameter, QueryError, QueryNotFound, clip, suggest
+from .resources import package_dir
+from .vocab import PREFIXES
 
 __all__ = [
+    "ENTITY_KINDS",
     "Parameter",
     "QueryFile",
     "QueryResult",
+    "QueryTimeout",
+    "check_read_only",
+    "execute",
+    "expand_curie",
     "list_queries",
     "load_query",
     "query_dir",
+    "rows",
     "run_query",
-    "run_sparql",
+    "to_python",
+    "to_term",
 ]
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^#\s+\??([A-Za-z_]\w*)\s*\(([^)]*)\)\s*:?\s*(.*)$")
-_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
-_PROLOGUE = re.compile(r"^\s*(PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s*<[^>]*>)", re.I)
 _POS = re.compile(r"at (\d+):(\d+)")
-_ENTITY_KINDS = {"role", "skill", "degree", "field", "industry", "entity"}
-_KINDS = _ENTITY_KINDS | {"iri", "string", "integer", "decimal"}
+#: Parameter kinds whose values are names of graph nodes (resolved by the Resolver).
+ENTITY_KINDS = ("role", "skill", "degree", "field", "industry", "entity")
+_KINDS = set(ENTITY_KINDS) | {"iri", "string", "integer", "decimal"}
+
+# Tokens that may hold keywords without being keywords: comments, strings, IRIs.
+_NOISE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_PROLOGUE = re.compile(r"^\s*(?:PREFIX\s+[\w.-]*:\s*<>|BASE\s*<>)", re.IGNORECASE)
+_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![\w?$:.\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit."""
 
 
 @dataclass(frozen=True)
@@ -87,14 +127,33 @@ class QueryFile:
         """True for data-quality checks that must return no rows."""
         return self.name.endswith("-violation")
 
+    @property
+    def internal(self) -> bool:
+        """True for projection inputs and violation checks (not listed by default)."""
+        return self.is_violation or "projection" in self.tags
+
     def parameter(self, name: str) -> Parameter:
+        """The parameter called ``name``.
+
+        Raises
+        ------
+        InvalidParameter
+            No such parameter; the message lists the query's parameters.
+        """
         for p in self.parameters:
             if p.name == name:
                 return p
         raise InvalidParameter(
-            f"Query '{self.name}' has no parameter {name!r}; its parameters are: "
+            f"Query '{self.name}' has no parameter {clip(name)}; its parameters are: "
             + (", ".join(p.name for p in self.parameters) or "none")
         )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready description (the ``queries --format json`` shape)."""
+        return {"name": self.name, "summary": self.summary, "description": self.description,
+                "tags": list(self.tags),
+                "parameters": [{"name": p.name, "kind": p.kind, "optional": p.optional,
+                                "description": p.description} for p in self.parameters]}
 
 
 @dataclass
@@ -109,9 +168,11 @@ class QueryResult:
         return len(self.rows)
 
     def column(self, name: str) -> list[Any]:
+        """The values of one variable, in row order."""
         return [r.get(name) for r in self.rows]
 
     def to_csv(self) -> str:
+        """The rows as CSV text with a header line."""
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=self.vars, lineterminator="\n")
         w.writeheader()
@@ -120,18 +181,26 @@ class QueryResult:
         return buf.getvalue()
 
 
+# -- the library ----------------------------------------------------------------
+
 def query_dir() -> Path:
     """Folder of the shipped ``.rq`` files."""
-    from .store import package_dir
-
     return package_dir("queries")
 
 
 def _parse_file(path: Path) -> QueryFile:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise QueryError(f"'{path}' is a folder, not a query file; give a .rq file or a query name") from None
     except OSError as exc:
         raise QueryError(f"{path}: cannot read query file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise QueryError(f"{path}: is not a UTF-8 text file (a binary file?); give a SPARQL .rq file") from None
+    if "\x00" in text:
+        raise QueryError(f"{path}: is not a text file (it holds NUL bytes); give a SPARQL .rq file")
     meta: dict[str, str] = {}
     params: list[Parameter] = []
     in_params = False
@@ -155,15 +224,22 @@ def _parse_file(path: Path) -> QueryFile:
                 kind = spec[0] if spec and spec[0] in _KINDS else "string"
                 params.append(Parameter(pm.group(1), kind, "optional" in spec, pm.group(3).strip()))
     tags = tuple(t.strip() for t in meta.get("tags", "").split(",") if t.strip())
-    return QueryFile(
-        name=path.stem,
-        path=path,
-        text=text,
-        summary=meta.get("summary", ""),
-        description=meta.get("description", ""),
-        tags=tags,
-        parameters=tuple(params),
-    )
+    return QueryFile(name=path.stem, path=path, text=text, summary=meta.get("summary", ""),
+                     description=meta.get("description", ""), tags=tags, parameters=tuple(params))
+
+
+_CACHE: dict[Path, tuple[float, QueryFile]] = {}
+
+
+def _cached(path: Path) -> QueryFile:
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return _parse_file(path)
+    hit = _CACHE.get(path)
+    if hit is None or hit[0] != mtime:
+        hit = _CACHE[path] = (mtime, _parse_file(path))
+    return hit[1]
 
 
 def list_queries() -> list[QueryFile]:
@@ -174,7 +250,7 @@ def list_queries() -> list[QueryFile]:
     >>> len(list_queries()) >= 15
     True
     """
-    return [_parse_file(p) for p in sorted(query_dir().glob("*.rq"))]
+    return [_cached(p) for p in sorted(query_dir().glob("*.rq"))]
 
 
 def load_query(name_or_path: str | Path) -> QueryFile:
@@ -184,153 +260,324 @@ def load_query(name_or_path: str | Path) -> QueryFile:
     ------
     QueryNotFound
         No such query; the message suggests close names.
+    QueryError
+        A path that is missing, a folder, or not a text file.
     """
     p = Path(name_or_path)
-    if p.suffix == ".rq" or p.exists():
+    text = str(name_or_path)
+    if p.suffix == ".rq" or "/" in text or p.exists():
+        if p.is_dir():
+            raise QueryError(f"'{p}' is a folder, not a query file; give a .rq file or a query name")
         if not p.is_file():
             raise QueryError(f"Query file '{p}' does not exist; give an existing .rq file or a query name")
         return _parse_file(p)
-    name = str(name_or_path)
-    path = query_dir() / f"{name}.rq"
+    path = query_dir() / f"{text}.rq"
     if not path.is_file():
         names = [q.stem for q in query_dir().glob("*.rq")]
-        raise QueryNotFound(name, suggest(name, names), hint="'careergraph queries' lists them")
-    return _parse_file(path)
+        raise QueryNotFound(text, suggest(text, names), hint="'careergraph queries' lists them")
+    return _cached(path)
 
 
-def _strip_prologue(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("#")]
-    body = "\n".join(lines)
-    while True:
-        m = _PROLOGUE.match(body)
-        if not m:
-            return body
-        body = body[m.end():]
+# -- safety ---------------------------------------------------------------------
 
+def check_read_only(text: str, origin: str = "query") -> None:
+    """Refuse SPARQL updates and ``SERVICE`` before anything is sent.
 
-def _to_python(term: Node | None) -> Any:
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        if isinstance(value, Literal):  # no Python type (gYear, lang strings ...): its lexical form
-            return str(term)
-        if isinstance(value, Decimal):
-            return float(value)
-        if isinstance(value, (int, float, bool, str)):
-            return value
-        return str(term)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def _coerce(param: Parameter, value: Any, graph, source: str | None) -> Node:
-    if isinstance(value, Node):
-        return value
-    text = str(value)
-    try:
-        if param.kind in _ENTITY_KINDS:
-            from .resolve import resolve
-
-            return resolve(graph, text, kind=param.kind, source=source)
-        if param.kind == "iri":
-            from .resolve import expand_curie
-
-            return URIRef(expand_curie(text))
-        if param.kind == "integer":
-            return Literal(int(text))
-        if param.kind == "decimal":
-            return Literal(Decimal(text))
-    except (ValueError, ArithmeticError):
-        raise InvalidParameter(
-            f"Parameter {param.name!r} wants a {param.kind}, got {text!r}"
-        ) from None
-    return Literal(text)
-
-
-def run_sparql(graph, text: str, bindings: dict[str, Node] | None = None, *, origin: str = "query") -> QueryResult:
-    """Run a SPARQL SELECT/ASK string with bound variables.
-
-    Parameters
-    ----------
-    graph : rdflib.Dataset
-        A graph opened with :func:`careergraph.open_graph`.
-    text : str
-        The query. Updates are refused.
-    bindings : dict, optional
-        Variable name to RDF term; bound by substitution, never pasted in.
-    origin : str
-        Name used in error messages (the file path).
+    Keywords inside comments, strings and IRIs do not count.
 
     Raises
     ------
     QueryError
-        Syntax error (with ``file:line:column``), an update, or an unbound
-        projection problem.
+        The text is an update, or uses ``SERVICE``.
+
+    Examples
+    --------
+    >>> check_read_only('SELECT * { ?s ?p "DROP ALL" } # SERVICE')
+    >>> check_read_only("PREFIX x: <http://x/> DELETE WHERE { ?s ?p ?o }")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    careergraph.errors.QueryError: query: is a SPARQL update ...
     """
-    if _UPDATE.match(_strip_prologue(text)):
-        raise QueryError(
-            f"{origin}: is a SPARQL update (INSERT/DELETE/LOAD/CLEAR ...); "
-            "'query' only runs read-only SELECT, ASK or CONSTRUCT queries"
-        )
+    body = _NOISE.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", text)
+    while True:
+        m = _PROLOGUE.match(body)
+        if not m:
+            break
+        body = body[m.end():]
+    if _UPDATE.match(body):
+        raise QueryError(f"{origin}: is a SPARQL update (INSERT/DELETE/LOAD/CLEAR ...); "
+                         "careergraph only runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries")
+    if _SERVICE.search(body):
+        raise QueryError(f"{origin}: uses SERVICE (a federated query would send requests to another "
+                         "server); careergraph refuses it: remove the SERVICE clause")
+
+
+# -- terms ----------------------------------------------------------------------
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                            "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+                            "unsignedShort", "unsignedByte")}
+_FLOATS = {_XSD + t for t in ("decimal", "double", "float")}
+_BOOL = _XSD + "boolean"
+
+
+def to_python(term: Any) -> Any:
+    """The one term converter: an RDF term as a plain Python value.
+
+    IRIs become their string, blank nodes ``_:id``, numeric literals
+    ``int``/``float``, booleans ``bool``, every other literal its lexical form;
+    an unbound variable ``None``.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> to_python(ox.NamedNode("https://example.org/a")), to_python(ox.Literal("3", datatype=ox.NamedNode(_XSD + "integer")))
+    ('https://example.org/a', 3)
+    >>> to_python(ox.Literal("chat", language="fr")), to_python(None)
+    ('chat', None)
+    """
+    t = type(term)
+    if t is ox.NamedNode:
+        return term.value
+    if term is None:
+        return None
+    if t is ox.Literal:
+        dt = term.datatype.value
+        text = term.value
+        try:
+            if dt in _INTS:
+                return int(text)
+            if dt in _FLOATS:
+                return float(text)
+            if dt == _BOOL:
+                return text in ("true", "1")
+        except ValueError:
+            return text
+        return text
+    if t is ox.BlankNode:
+        return f"_:{term.value}"
+    return str(term)
+
+
+def expand_curie(text: str) -> str:
+    """Expand ``cgr:data-scientist`` or ``<http://…>`` to a full IRI string.
+
+    Raises
+    ------
+    ValueError
+        The text is neither an IRI nor a CURIE of a known prefix.
+
+    Examples
+    --------
+    >>> expand_curie("cgr:data-scientist")
+    'https://w3id.org/careergraph/id/role/data-scientist'
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if "://" in text or text.startswith("urn:"):
+        if any(c in text for c in ' <>"{}|^`\\'):
+            raise ValueError(text)
+        return text
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and local and not any(c in local for c in " <>\"{}|^`\\"):
+        return PREFIXES[prefix] + local
+    raise ValueError(text)
+
+
+def to_term(param: Parameter, value: Any) -> Any:
+    """Bind one parameter value as an RDF term (names must already be IRIs).
+
+    Raises
+    ------
+    InvalidParameter
+        The value does not fit the parameter's kind.
+
+    Examples
+    --------
+    >>> to_term(Parameter("n", "integer"), "3")
+    <Literal value=3 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+    """
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return value
+    text = str(value)
     try:
-        res = graph.query(text, initBindings=bindings or {})
+        if param.kind in ENTITY_KINDS or param.kind == "iri":
+            return ox.NamedNode(expand_curie(text))
+        if param.kind == "integer":
+            return ox.Literal(str(int(text.strip())), datatype=ox.NamedNode(_XSD + "integer"))
+        if param.kind == "decimal":
+            return ox.Literal(str(Decimal(text.strip())), datatype=ox.NamedNode(_XSD + "decimal"))
+    except (ValueError, ArithmeticError, InvalidOperation):
+        want = f"a {param.kind} IRI or CURIE (names are resolved by CareerGraph.query)" \
+            if param.kind in ENTITY_KINDS else f"a {param.kind}"
+        raise InvalidParameter(f"Parameter {param.name!r} wants {want}, got {clip(text)}") from None
+    return ox.Literal(text)
+
+
+# -- running --------------------------------------------------------------------
+
+def _backend(graph) -> Backend:
+    if isinstance(graph, Backend):
+        return graph
+    inner = getattr(graph, "backend", None)
+    if isinstance(inner, Backend):
+        return inner
+    raise InvalidParameter(f"Expected a graph from careergraph.open_graph(), got {type(graph).__name__}")
+
+
+def execute(
+    graph,
+    text: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    origin: str = "query",
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+    timeout: float | None = None,
+) -> Any:
+    """Check and run one query; the raw pyoxigraph result.
+
+    Parameters
+    ----------
+    graph : Backend
+        A graph from :func:`careergraph.open_graph`.
+    text : str
+        A SELECT, ASK, CONSTRUCT or DESCRIBE query.
+    bindings : dict, optional
+        Variable name -> pyoxigraph term.
+    origin : str
+        Name used in error messages (the file path).
+    default_graphs, named_graphs : sequence of str, optional
+        The SPARQL protocol's ``default-graph-uri`` / ``named-graph-uri``.
+    timeout : float, optional
+        Seconds the backend may spend (an endpoint's request timeout).
+
+    Returns
+    -------
+    pyoxigraph.QuerySolutions, bool or iterable of pyoxigraph.Triple
+
+    Raises
+    ------
+    QueryError
+        An update, ``SERVICE``, a syntax error (``file:line:column``), or a
+        failure of the store.
+    """
+    check_read_only(text, origin)
+    backend = _backend(graph)
+    try:
+        return backend.query(text, substitutions=dict(bindings or {}), default_graphs=default_graphs,
+                             named_graphs=named_graphs, timeout=timeout)
     except SyntaxError as exc:
         m = _POS.search(str(exc))
         where = f"{origin}:{m.group(1)}:{m.group(2)}" if m else origin
         raise QueryError(f"{where}: SPARQL syntax error: {exc}. Fix the query text") from None
     except (RuntimeError, ValueError, OSError) as exc:
         raise QueryError(f"{origin}: query failed: {exc}") from None
-    if res.type == "ASK":
-        return QueryResult(vars=["ask"], rows=[{"ask": bool(res.askAnswer)}], ask=bool(res.askAnswer))
-    if res.type == "CONSTRUCT":
-        rows = [{"s": _to_python(s), "p": _to_python(p), "o": _to_python(o)} for s, p, o in res.graph]
-        return QueryResult(vars=["s", "p", "o"], rows=rows)
-    names = [str(v) for v in res.vars]
-    rows = []
-    for b in res.bindings:
-        rows.append({n: _to_python(b.get(v)) for n, v in zip(names, res.vars)})
-    return QueryResult(vars=names, rows=rows)
+
+
+def _collect(res: Any, *, origin: str, deadline: float | None, limit: int | None) -> QueryResult:
+    if isinstance(res, (bool, ox.QueryBoolean)):
+        ask = bool(res)
+        return QueryResult(vars=["ask"], rows=[{"ask": ask}], ask=ask)
+    if isinstance(res, ox.QuerySolutions):
+        names = [v.value for v in res.variables]
+        idx = range(len(names))
+        out = []
+        conv = to_python
+        for n, sol in enumerate(res):
+            if limit is not None and n >= limit:
+                break
+            if deadline is not None and not n % 1024 and time.monotonic() > deadline:
+                raise QueryTimeout(f"{origin}: query ran past its time limit; narrow it or raise --timeout")
+            out.append(dict(zip(names, [conv(sol[k]) for k in idx])))
+        return QueryResult(vars=names, rows=out)
+    out = []
+    for n, t in enumerate(res):  # CONSTRUCT / DESCRIBE triples
+        if limit is not None and n >= limit:
+            break
+        out.append({"s": to_python(t.subject), "p": to_python(t.predicate), "o": to_python(t.object)})
+    return QueryResult(vars=["s", "p", "o"], rows=out)
 
 
 def run_query(
     graph,
     query: str | Path | QueryFile,
-    params: dict[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
     *,
-    source: str | None = None,
+    timeout: float | None = None,
+    limit: int | None = None,
 ) -> QueryResult:
-    """Run a library query (by name, path or :class:`QueryFile`) with parameters.
+    """Run a library query (by name, path or :class:`QueryFile`) or SPARQL text, with parameters.
 
     Parameters
     ----------
-    graph : rdflib.Dataset
+    graph : Backend
     query : str, Path or QueryFile
-        ``"skills-of-role"``, ``"my/query.rq"`` or a loaded query.
+        ``"skills-of-role"``, ``"my/query.rq"``, a loaded query, or the text
+        of a query (anything holding a ``{``).
     params : dict, optional
-        Parameter name to value; names and labels are resolved by the
-        parameter's kind, other values become literals.
-    source : str, optional
-        Restrict name resolution to one dataset (``seed``, ``esco``, ``onet``).
+        Parameter name -> value: a pyoxigraph term, an IRI/CURIE for the
+        ``iri`` and entity kinds (resolve names first with
+        :class:`careergraph.resolve.Resolver`, as :meth:`CareerGraph.query`
+        does), or text for literals. Parameters are checked against the
+        file's ``# Parameters:`` header; for SPARQL text every value binds
+        the variable of that name as a plain literal or term.
+    timeout : float, optional
+        Seconds before :class:`QueryTimeout`.
+    limit : int, optional
+        Keep at most this many rows.
 
     Raises
     ------
     InvalidParameter
         An unknown parameter, or a required one missing; the message lists
         the query's parameters.
-    RoleNotFound, SkillNotFound, AmbiguousName
-        A name parameter matches nothing or several things.
+    QueryError
+        See :func:`execute`.
     """
-    qf = query if isinstance(query, QueryFile) else load_query(query)
     params = dict(params or {})
-    for name in params:
-        qf.parameter(name)  # raises with the list of parameters
-    missing = [p.name for p in qf.parameters if not p.optional and p.name not in params]
-    if missing:
-        raise InvalidParameter(
-            f"Query '{qf.name}' needs parameter(s) {', '.join(missing)}; give them as "
-            + " ".join(f"--param {m}=VALUE" for m in missing)
-        )
-    bindings = {name: _coerce(qf.parameter(name), value, graph, source) for name, value in params.items()}
-    return run_sparql(graph, qf.text, bindings, origin=str(qf.path))
+    if isinstance(query, QueryFile) or "{" not in str(query):
+        qf = query if isinstance(query, QueryFile) else load_query(query)
+        for name in params:
+            qf.parameter(name)  # raises with the list of parameters
+        missing = [p.name for p in qf.parameters if not p.optional and p.name not in params]
+        if missing:
+            raise InvalidParameter(
+                f"Query '{qf.name}' needs parameter(s) {', '.join(missing)}; give them as "
+                + " ".join(f"--param {m}=VALUE" for m in missing))
+        bindings = {name: to_term(qf.parameter(name), value) for name, value in params.items()}
+        text, origin = qf.text, str(qf.path)
+    else:
+        text, origin = str(query), "query"
+        bindings = {k: to_term(Parameter(k, "string"), v) for k, v in params.items()}
+    deadline = time.monotonic() + timeout if timeout else None
+    res = execute(graph, text, bindings, origin=origin, timeout=timeout)
+    return _collect(res, origin=origin, deadline=deadline, limit=limit)
+
+
+def rows(graph, name: str) -> list[dict[str, Any]]:
+    """Every row of a parameterless library query, for bulk reads (the projection).
+
+    Examples
+    --------
+    >>> from careergraph.examples import toy_graph
+    >>> sorted(rows(toy_graph(), "project-roles")[0])
+    ['dataset', 'label', 'level', 'role', 'track']
+    """
+    return run_query(graph, load_query(name)).rows
+
+
+def iter_rows(graph, name: str) -> Iterable[tuple[Any, ...]]:
+    """Rows of a library query as tuples of converted values, streamed (no dicts).
+
+    The first item is the tuple of variable names.
+    """
+    qf = load_query(name)
+    res = execute(graph, qf.text, origin=str(qf.path))
+    names = tuple(v.value for v in res.variables)
+    yield names
+    idx = range(len(names))
+    for sol in res:
+        yield tuple(to_python(sol[k]) for k in idx)

@@ -1,96 +1,72 @@
-"""Name resolution: labels, alternative labels, IRIs and CURIEs to graph nodes.
+"""The Resolver: the only way from names to IRIs.
 
-Names match ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel``
-case-insensitively. A name matching several entities is ambiguous unless they
-are linked as the same concept (``skos:exactMatch``); a main-label match beats
-an alternative-label match. Unknown names raise with suggestions.
+Names match ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel`` of a node
+of the kind asked for (role, skill, degree, field, industry), through the
+label index held in the projection (:class:`careergraph.projection.NameIndex`):
+Unicode-normalised (NFKC: a non-breaking space is a space), trimmed,
+whitespace collapsed and case-folded, so ``"breed rabbits"`` finds ESCO's
+``"breed rabbits "``. A lookup is a dictionary access; only the ``entity``
+kind (any labelled node) falls back to SPARQL.
+
+The Resolver owns:
+
+* **the kind**: "Statistics" is a skill and a field of study; a skill
+  parameter picks the skill, a field parameter the field;
+* **ambiguity**: a main-label match beats an alternative-label match; nodes
+  linked by ``skos:exactMatch`` count as one (the seed's first); anything
+  else that matches several nodes raises :class:`AmbiguousName` with the
+  candidates and how to pick one (an IRI/CURIE, or ``--source``);
+* **suggestions**: an unknown name raises with the closest names of that
+  kind (within ``source``), never one that looks the same as the input;
+* **sources**: ``source`` narrows to one dataset (``seed``, ``esco``,
+  ``onet``); an unknown source is an error listing the known ones.
+
+Algorithms never see names: the API and the CLI resolve once, then pass IRIs.
 
 Examples
 --------
 >>> from careergraph import open_graph
->>> from careergraph.resolve import resolve, label_of
->>> g = open_graph()
->>> label_of(g, resolve(g, "ml engineer", kind="role"))
-'Machine Learning Engineer'
+>>> r = Resolver(open_graph())
+>>> r.resolve("ml engineer")
+'https://w3id.org/careergraph/id/role/machine-learning-engineer'
+>>> r.label(r.resolve("Statistics", "skill")), r.resolve("Statistics", "field").rsplit("/", 2)[-2]
+('Statistics', 'field')
+>>> r.resolve("data scientst")  # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+...
+careergraph.errors.RoleNotFound: Role 'data scientst' not found; did you mean 'Data Scientist'?
 """
 
 from __future__ import annotations
 
-from rdflib import Literal, URIRef
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from .errors import AmbiguousName, InvalidParameter, NameNotFound, RoleNotFound, SkillNotFound, suggest
-from .vocab import CG, PREFIXES
+import pyoxigraph as ox
+from rapidfuzz import fuzz, process
 
-__all__ = ["CLASSES", "expand_curie", "label_of", "labels_of", "resolve", "resolve_many"]
+from .errors import AmbiguousName, InvalidParameter, NameNotFound, RoleNotFound, SkillNotFound, clip, suggest
+from .projection import KindIndex, Projection, clean, normalize, project
+from .queries import ENTITY_KINDS, QueryFile, expand_curie, run_query, to_term
 
-#: Parameter kind -> class IRI (None: any node with a label).
-CLASSES: dict[str, URIRef | None] = {
-    "role": CG.Role,
-    "skill": CG.Skill,
-    "degree": CG.DegreeLevel,
-    "field": CG.FieldOfStudy,
-    "industry": CG.Industry,
-    "entity": None,
-}
+__all__ = ["KINDS", "Resolver", "resolve", "resolve_many"]
+
+#: Name kinds a parameter may have.
+KINDS = ENTITY_KINDS
 _ERRORS = {"role": RoleNotFound, "skill": SkillNotFound}
+_UNSET: Any = object()
 
-_PRE = """PREFIX cg: <https://w3id.org/careergraph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-_MATCH = _PRE + """SELECT DISTINCT ?e ?needle ?cls ?key ?main ?label WHERE {
-  ?e rdfs:label|skos:prefLabel|skos:altLabel ?l .
-  FILTER(LCASE(STR(?l)) = ?needle)
-  ?e a ?cls .
-  #SOURCE#
-  BIND(EXISTS { ?e rdfs:label|skos:prefLabel ?l2 . FILTER(LCASE(STR(?l2)) = ?needle) } AS ?main)
-  OPTIONAL { ?e rdfs:label ?label }
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_ANY_LABEL = """SELECT DISTINCT ?e ?main ?l WHERE {
+  { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l BIND(true AS ?main) }
+  UNION { ?e <http://www.w3.org/2004/02/skos/core#prefLabel> ?l BIND(true AS ?main) }
+  UNION { ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?l BIND(false AS ?main) }
 }"""
-_MATCH_ANY = _MATCH.replace("  ?e a ?cls .\n", "")
-# One exact label: an index lookup instead of a scan of every label (the scan
-# costs ~1.5 s on an ESCO + O*NET store). Then the same columns as _MATCH for
-# each node found, one bound node at a time: Oxigraph plans the combined query
-# as a join over every node of the class (~90 ms), the split one in ~1 ms.
-_EXACT = _PRE + """SELECT DISTINCT ?e ?l WHERE { ?e rdfs:label|skos:prefLabel|skos:altLabel ?l }"""
-_INFO = _PRE + """SELECT DISTINCT ?e ?l ?cls ?key ?main ?label WHERE {
-  ?e a ?cls .
-  #SOURCE#
-  BIND(EXISTS { ?e rdfs:label|skos:prefLabel ?l } AS ?main)
-  OPTIONAL { ?e rdfs:label ?label }
-}"""
-_INFO_ANY = _INFO.replace("  ?e a ?cls .\n", "")
-# Oxigraph substitutes bound variables as constants, so the dataset filter is
-# a separate pattern rather than a BOUND() test on a maybe-bound variable.
-_BY_SOURCE = "?e cg:inDataset/cg:datasetKey ?key ."
-_SAME = _PRE + """SELECT ?a ?b WHERE { ?a skos:exactMatch|^skos:exactMatch ?b }"""
-_EXISTS = _PRE + """SELECT ?e ?cls WHERE { ?e a ?cls }"""
-_EXISTS_ANY = _PRE + """SELECT ?e WHERE { ?e ?p ?o } LIMIT 1"""
-_LABELS = _PRE + """SELECT ?cls ?l WHERE { ?e a ?cls ; rdfs:label ?l }"""
-_LABELS_ANY = _PRE + """SELECT ?l WHERE { ?e rdfs:label ?l }"""
-_LABEL_OF = _PRE + """SELECT ?e ?l WHERE { ?e rdfs:label ?l } LIMIT 1"""
-_DATASET_OF = _PRE + """SELECT ?e ?key WHERE { ?e cg:inDataset/cg:datasetKey ?key } LIMIT 1"""
+_HAS_ANY = "ASK { ?e ?p ?o }"
+_LABEL_OF = "SELECT ?e ?l WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 1"
 
 
-def expand_curie(text: str) -> str:
-    """Expand ``cgr:data-scientist`` or ``<http://…>`` to a full IRI string.
-
-    Examples
-    --------
-    >>> expand_curie("cgr:data-scientist")
-    'https://w3id.org/careergraph/id/role/data-scientist'
-    """
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    if "://" in text or text.startswith("urn:"):
-        return text
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and " " not in local:
-        return PREFIXES[prefix] + local
-    raise ValueError(text)
-
-
-def _looks_like_iri(text: str) -> bool:
+def _is_iri(text: str) -> bool:
     try:
         expand_curie(text)
         return True
@@ -98,150 +74,288 @@ def _looks_like_iri(text: str) -> bool:
         return False
 
 
-def _sparql(graph, text: str, **bind):
-    return list(graph.query(text, initBindings=bind))
+def _choices(proj: Projection, kind: str, source: str | None) -> list[str]:
+    """Normalised names of ``kind`` that name a node of ``source`` (derived once per projection)."""
+    return proj.names.kind(kind).keys_in(source)
 
 
-def label_of(graph, node) -> str:
-    """Return the ``rdfs:label`` of a node, or its IRI when it has none."""
-    rows = _sparql(graph, _LABEL_OF, e=URIRef(str(node)))
-    return str(rows[0][1]) if rows else str(node)
+def _sources(proj: Projection) -> list[str]:
+    return sorted({name for k in proj.names.kinds.values() for name in k.dataset_names})
 
 
-def labels_of(graph, nodes) -> dict[str, str]:
-    """Return ``{iri: label}`` for many nodes (an IRI stands for itself when it has no label)."""
-    return {str(n): label_of(graph, n) for n in nodes}
-
-
-def _not_found(graph, name: str, kind: str, source: str | None) -> NameNotFound:
-    cls = CLASSES[kind]
-    err = _ERRORS.get(kind, NameNotFound)
-    title = kind.capitalize()
-    if source:
-        bind = {"needle": Literal(name.lower())}
-        if cls is not None:
-            bind["cls"] = cls
-        elsewhere = _sparql(graph, (_MATCH if cls is not None else _MATCH_ANY).replace("#SOURCE#", ""), **bind)
-        if elsewhere:
-            found = sorted({_dataset(graph, str(r[0])) or "no dataset" for r in elsewhere})
-            exc = err(name)
-            exc.args = (f"{title} {name!r} is not in source {source!r} (it is in: {', '.join(found)}); "
-                        "drop --source or pick another source",)
-            return exc
-    if cls is None:
-        labels = [str(r[0]) for r in _sparql(graph, _LABELS_ANY)]
-    else:
-        labels = [str(r[1]) for r in _sparql(graph, _LABELS, cls=cls)]
-    hint = f"'careergraph query list-{kind}s' lists them" if kind in ("role", "skill") else ""
-    exc = err(name, suggest(name, labels), hint=hint)
-    if err is NameNotFound:
-        exc.args = (str(exc).replace("Name ", f"{title} ", 1),)
-    return exc
-
-
-def resolve(graph, name: str, kind: str = "role", source: str | None = None) -> URIRef:
-    """Return the node a name, IRI or CURIE stands for.
+class Resolver:
+    """Names to IRIs for one graph, through its projection's label index.
 
     Parameters
     ----------
-    graph : rdflib.Dataset
-    name : str
-        A label or alternative label (any case), an IRI or a CURIE.
-    kind : {"role", "skill", "degree", "field", "industry", "entity"}
-        What the name must be.
+    graph : Backend
+        A graph from :func:`careergraph.open_graph`.
+    projection : Projection, optional
+        Its projection (projected on first use otherwise).
     source : str, optional
-        Only consider nodes of this dataset key (``seed``, ``esco``, ``onet``).
-
-    Raises
-    ------
-    RoleNotFound, SkillNotFound, NameNotFound
-        Nothing matches; the message suggests close labels.
-    AmbiguousName
-        Several distinct nodes match; the message lists them.
+        Default dataset to narrow names to (``seed``, ``esco``, ``onet``).
     """
-    if kind not in CLASSES:
-        raise InvalidParameter(f"Unknown name kind {kind!r}; use one of {', '.join(CLASSES)}")
-    name = name.strip()
-    if not name:
-        raise InvalidParameter(f"Empty {kind} name; give a label, IRI or CURIE")
-    cls = CLASSES[kind]
-    if _looks_like_iri(name):
-        node = URIRef(expand_curie(name))
-        ok = _sparql(graph, _EXISTS, e=node, cls=cls) if cls is not None else _sparql(graph, _EXISTS_ANY, e=node)
-        if ok:
-            return node
-        raise _ERRORS.get(kind, NameNotFound)(name, [], hint=f"no {kind} has that IRI")
-    bind = {}
-    if source:
-        bind["key"] = Literal(source)
-    if cls is not None:
-        bind["cls"] = cls
-    src = _BY_SOURCE if source else ""
-    rows = []
-    info = (_INFO if cls is not None else _INFO_ANY).replace("#SOURCE#", src)
-    for variant in _case_variants(name):  # fast: the casings people and taxonomies use
-        for node, label in _sparql(graph, _EXACT, l=Literal(variant)):
-            rows += _sparql(graph, info, e=node, l=label, **bind)
-    if not rows:  # any other casing: scan the labels case-insensitively
-        rows = _sparql(graph, (_MATCH if cls is not None else _MATCH_ANY).replace("#SOURCE#", src),
-                       needle=Literal(name.lower()), **bind)
-    if not rows:
-        raise _not_found(graph, name, kind, source)
-    main = {str(r[0]) for r in rows if r[4] is not None and r[4].toPython()}
-    cands = main or {str(r[0]) for r in rows}
-    labels = {str(r[0]): str(r[5]) if r[5] is not None else str(r[0]) for r in rows}
-    if len(cands) > 1:
-        cands = _collapse_same(graph, cands)
-    if len(cands) > 1:
-        raise AmbiguousName(name, sorted((labels[c], c) for c in cands), kind=kind.capitalize())
-    return URIRef(next(iter(cands)))
+
+    def __init__(self, graph, projection: Projection | None = None, *, source: str | None = None):
+        self.graph = graph
+        self._projection = projection
+        self.source = source
+
+    @property
+    def projection(self) -> Projection:
+        """The projection whose label index is read (built or loaded on first use)."""
+        if self._projection is None:
+            self._projection = project(self.graph)
+        return self._projection
+
+    # -- sources ---------------------------------------------------------------
+    def sources(self) -> list[str]:
+        """Dataset keys names can be narrowed to."""
+        return self.projection.derived(_sources)
+
+    def _source(self, source: Any) -> str | None:
+        src = self.source if source is _UNSET else source
+        if src is None or src == "":
+            return None
+        known = self.sources()
+        if src not in known:
+            raise InvalidParameter(f"Unknown --source {clip(src)}; known sources: {', '.join(known) or 'none'}")
+        return src
+
+    # -- one name --------------------------------------------------------------
+    def resolve(self, name: str, kind: str = "role", *, source: Any = _UNSET) -> str:
+        """The IRI a name, IRI or CURIE stands for.
+
+        Parameters
+        ----------
+        name : str
+            A label or alternative label (any case, spacing or Unicode form),
+            an IRI or a CURIE (``cgr:data-scientist``).
+        kind : {"role", "skill", "degree", "field", "industry", "entity"}
+            What the name must be.
+        source : str, optional
+            Only consider nodes of this dataset (default: the Resolver's).
+
+        Raises
+        ------
+        RoleNotFound, SkillNotFound, NameNotFound
+            Nothing matches; the message suggests close names.
+        AmbiguousName
+            Several distinct nodes match; the message lists them.
+        InvalidParameter
+            An empty name, an unknown kind or source.
+        """
+        if kind not in KINDS:
+            raise InvalidParameter(f"Unknown name kind {clip(kind)}; use one of {', '.join(KINDS)}")
+        text = clean(name) if isinstance(name, str) else ""
+        if not text:
+            raise InvalidParameter(f"Empty {kind} name; give a label, IRI or CURIE")
+        src = self._source(source)
+        if kind == "entity":
+            return self._entity(text)
+        k = self.projection.names.kind(kind)
+        err = _ERRORS.get(kind, NameNotFound)
+        if _is_iri(text):
+            iri = expand_curie(text)
+            if iri in k:
+                return iri
+            raise self._not_found(err, kind, text, [], hint=f"no {kind} has that IRI")
+        hits = k.lookup(text)
+        if not hits:
+            raise self._not_found(err, kind, text, self.suggest(text, kind, source=src))
+        inside = [h for h in hits if k.in_source(h[0], src)]
+        if not inside:
+            where = sorted({ds for iri, _ in hits for ds in k.datasets(iri)}) or ["no dataset"]
+            raise self._not_found(err, kind, text, [], message=(
+                f"{kind.capitalize()} {clip(text)} is not in source {src!r} (it is in: {', '.join(where)}); "
+                "drop --source or pick another source"))
+        main = [iri for iri, is_main in inside if is_main]
+        cands = list(dict.fromkeys(main or [iri for iri, _ in inside]))
+        if len(cands) > 1:
+            cands = self._collapse(cands, k)
+        if len(cands) > 1:
+            raise AmbiguousName(text, [(self._shown(iri, k), iri) for iri in sorted(cands, key=k.label)],
+                                kind=kind.capitalize())
+        return cands[0]
+
+    def _not_found(self, err, kind: str, text: str, suggestions: list[str], *, hint: str = "",
+                   message: str = "") -> NameNotFound:
+        if not hint and not suggestions:
+            hint = f"'careergraph query list-{kind}s' lists them" if kind in ("role", "skill") else ""
+        exc = err(text, suggestions, hint=hint)
+        if err is NameNotFound:
+            exc.kind = kind.capitalize()
+            exc.args = (str(exc).replace("Name ", f"{kind.capitalize()} ", 1),)
+        if message:
+            exc.args = (message,)
+        return exc
+
+    def _shown(self, iri: str, k: KindIndex) -> str:
+        ds = ", ".join(k.datasets(iri))
+        return f"{k.label(iri)} ({ds})" if ds else k.label(iri)
+
+    def _collapse(self, cands: list[str], k: KindIndex) -> list[str]:
+        """One node per ``skos:exactMatch`` cluster, the seed's first."""
+        same = self.projection.names.same
+        keep: list[str] = []
+        for c in sorted(cands, key=lambda c: ("seed" not in k.datasets(c), c)):
+            if not same.get(c, frozenset()) & set(keep):
+                keep.append(c)
+        return keep
+
+    def _entity(self, text: str) -> str:
+        """Any node: by IRI, or by an exact label (as typed, lower, Title or Capitalised case)."""
+        if _is_iri(text):
+            iri = expand_curie(text)
+            if run_query(self.graph, _HAS_ANY, {"e": ox.NamedNode(iri)}).ask:
+                return iri
+            raise NameNotFound(text, [], hint="no node has that IRI")
+        found: dict[str, bool] = {}
+        for variant in dict.fromkeys((text, text.lower(), text.title(), text[:1].upper() + text[1:].lower())):
+            for row in run_query(self.graph, _ANY_LABEL, {"l": ox.Literal(variant)}).rows:
+                found[row["e"]] = found.get(row["e"], False) or bool(row["main"])
+        main = [e for e, m in found.items() if m] or list(found)
+        if not main:
+            raise NameNotFound(text, self.suggest(text, "role") + self.suggest(text, "skill"),
+                               hint="no node has that label")
+        if len(main) > 1:
+            raise AmbiguousName(text, [(self.label(e), e) for e in sorted(main)], kind="Name")
+        return main[0]
+
+    # -- many names ------------------------------------------------------------
+    def resolve_many(self, names: str | Iterable[str], kind: str = "skill", *, source: Any = _UNSET) -> list[str]:
+        """Resolve a list of names, or one comma-separated string, keeping order and dropping repeats.
+
+        Raises
+        ------
+        InvalidParameter
+            No name at all (an empty string or list).
+
+        Examples
+        --------
+        >>> from careergraph import open_graph
+        >>> len(Resolver(open_graph()).resolve_many("Python, SQL, python"))
+        2
+        """
+        if isinstance(names, str):
+            items = [n for n in (s.strip() for s in names.split(",")) if n]
+        else:
+            items = [n for n in (str(s).strip() for s in names) if n]
+        if not items:
+            raise InvalidParameter(f"Give at least one {kind}, e.g. \"Python, SQL\"")
+        return list(dict.fromkeys(self.resolve(n, kind, source=source) for n in items))
+
+    # -- labels, suggestions, completion -----------------------------------------
+    def label(self, iri: str, kind: str | None = None) -> str:
+        """The display label of a node (its IRI when it has none)."""
+        names = self.projection.names
+        for k in ([names.kind(kind)] if kind in names.kinds else names.kinds.values()):
+            if iri in k:
+                return k.label(iri)
+        rows = run_query(self.graph, _LABEL_OF, {"e": ox.NamedNode(iri)}).rows
+        return clean(rows[0]["l"]) if rows else iri
+
+    def suggest(self, name: str, kind: str = "role", *, source: Any = _UNSET, n: int = 3) -> list[str]:
+        """Up to ``n`` names of ``kind`` close to ``name``, never one that looks like it.
+
+        Names of that kind (and source) as :func:`careergraph.errors.suggest`
+        ranks them, shown with the data's spelling.
+
+        Examples
+        --------
+        >>> from careergraph import open_graph
+        >>> Resolver(open_graph()).suggest("data scientst")
+        ['Data Scientist']
+        """
+        src = self._source(source)
+        k = self.projection.names.kind(kind)
+        q = normalize(name)
+        keys = suggest(q, self.projection.derived(_choices, kind, src), n + 1, folded=True)
+        out: list[str] = []
+        for key in keys:
+            if key == q:
+                continue
+            shown = self._display(key, k, src)
+            if shown and shown not in out:
+                out.append(shown)
+        return out[:n]
+
+    def _display(self, key: str, k: KindIndex, src: str | None) -> str:
+        iris = [iri for iri, _ in k.entries(key) if k.in_source(iri, src)]
+        for iri in iris:  # the node's own label when the key is its main name
+            if normalize(k.label(iri)) == key:
+                return k.label(iri)
+        return k.shown(key)
+
+    def complete(self, text: str, kind: str = "role", *, source: Any = _UNSET, limit: int = 10) -> list[dict]:
+        """Names for autocomplete: prefix matches first, then fuzzy ones.
+
+        Returns
+        -------
+        list of dict
+            ``{"label", "iri", "dataset", "match"}``; ``label`` is the node's
+            main label, ``match`` the name that matched (an alternative label
+            may match).
+
+        Examples
+        --------
+        >>> from careergraph import open_graph
+        >>> [c["label"] for c in Resolver(open_graph()).complete("senior ml", limit=2)]
+        ['Senior ML Engineer', 'Senior ML Scientist']
+        """
+        src = self._source(source)
+        k = self.projection.names.kind(kind)
+        q = normalize(text)
+        if not q:
+            return []
+        keys = k.prefixed(q, limit=limit * 4)
+        if len(keys) < limit:
+            choices = self.projection.derived(_choices, kind, src)
+            keys += [c for c, _s, _i in process.extract(q, choices, scorer=fuzz.WRatio, score_cutoff=70,
+                                                         limit=limit * 2) if c not in keys]
+        out, seen = [], set()
+        for key in keys:
+            for iri, _main in k.entries(key):
+                if iri in seen or not k.in_source(iri, src):
+                    continue
+                seen.add(iri)
+                out.append({"label": k.label(iri), "iri": iri, "dataset": ", ".join(k.datasets(iri)) or None,
+                            "match": k.shown(key)})
+            if len(out) >= limit:
+                break
+        return out[:limit]
+
+    # -- query parameters ------------------------------------------------------
+    def bind(self, query: QueryFile, params: Mapping[str, Any], *, source: Any = _UNSET) -> dict[str, Any]:
+        """Resolve the name parameters of a library query; other values pass through.
+
+        Raises
+        ------
+        InvalidParameter
+            An unknown parameter (the message lists the query's parameters).
+        """
+        out: dict[str, Any] = {}
+        for name, value in params.items():
+            p = query.parameter(name)
+            if p.kind in KINDS and not isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+                out[name] = ox.NamedNode(self.resolve(str(value), p.kind, source=source))
+            else:
+                out[name] = to_term(p, value)
+        return out
 
 
-def _case_variants(name: str) -> list[str]:
-    """The name as typed, lower case, Title Case and Capitalized, without repeats.
-
-    Examples
-    --------
-    >>> _case_variants("data scientist")
-    ['data scientist', 'Data Scientist', 'Data scientist']
-    """
-    out: list[str] = []
-    for v in (name, name.lower(), name.title(), name[:1].upper() + name[1:].lower()):
-        if v not in out:
-            out.append(v)
-    return out
-
-
-def _collapse_same(graph, cands: set[str]) -> set[str]:
-    """Keep one node per ``skos:exactMatch`` cluster (the seed's one first)."""
-    keep: list[str] = []
-    for c in sorted(cands, key=lambda c: (_dataset(graph, c) != "seed", c)):
-        same = {str(r[1]) for r in _sparql(graph, _SAME, a=URIRef(c))}
-        if not any(k in same for k in keep):
-            keep.append(c)
-    return set(keep)
-
-
-def _dataset(graph, node: str) -> str | None:
-    rows = _sparql(graph, _DATASET_OF, e=URIRef(node))
-    return str(rows[0][1]) if rows else None
-
-
-def resolve_many(graph, names, kind: str = "skill", source: str | None = None) -> list[URIRef]:
-    """Resolve a list of names, or one comma-separated string, keeping order.
+def resolve(graph, name: str, kind: str = "role", source: str | None = None) -> str:
+    """Resolve one name with a :class:`Resolver` over ``graph`` (see :meth:`Resolver.resolve`).
 
     Examples
     --------
     >>> from careergraph import open_graph
-    >>> g = open_graph()
-    >>> len(resolve_many(g, "Python, SQL"))
-    2
+    >>> resolve(open_graph(), "cgr:data-scientist")
+    'https://w3id.org/careergraph/id/role/data-scientist'
     """
-    if isinstance(names, str):
-        names = [n for n in (s.strip() for s in names.split(",")) if n]
-    out: list[URIRef] = []
-    for n in names:
-        node = resolve(graph, n, kind=kind, source=source)
-        if node not in out:
-            out.append(node)
-    return out
+    return Resolver(graph, source=source).resolve(name, kind)
+
+
+def resolve_many(graph, names, kind: str = "skill", source: str | None = None) -> list[str]:
+    """Resolve several names with a :class:`Resolver` over ``graph``."""
+    return Resolver(graph, source=source).resolve_many(names, kind)

@@ -20,7 +20,7 @@ weight of 0 switches a block off.
 Examples
 --------
 >>> from careergraph.examples import toy_graph
->>> from careergraph.project import project
+>>> from careergraph.projection import project
 >>> proj = project(toy_graph())
 >>> model = SimilarityModel().fit(proj)
 >>> junior = "https://w3id.org/careergraph/id/role/junior"
@@ -35,9 +35,10 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import InvalidParameter, RoleNotFound, suggest
+from .errors import InvalidParameter
+from .overlap import jaccard_matrix
 
-__all__ = ["DEFAULT_WEIGHTS", "SimilarityModel", "normalize_rows"]
+__all__ = ["DEFAULT_WEIGHTS", "SimilarityModel", "default_model", "normalize_rows", "similar"]
 
 #: Weight of each feature block by name; blocks not listed weigh 1.0.
 #: Chosen by a coordinate search on precision@10 against half of O*NET's
@@ -92,7 +93,7 @@ class SimilarityModel:
     Examples
     --------
     >>> from careergraph.examples import toy_graph
-    >>> from careergraph.project import project
+    >>> from careergraph.projection import project
     >>> m = SimilarityModel({"skills": 1.0}).fit(project(toy_graph()))
     >>> m.all_pairs().shape
     (7, 7)
@@ -114,7 +115,7 @@ class SimilarityModel:
         """Weight of one block (1.0 when not named in ``weights``)."""
         return float(self.weights.get(block, 1.0))
 
-    def fit(self, projection) -> "SimilarityModel":
+    def fit(self, projection) -> SimilarityModel:
         """Normalise every block of a projection; returns ``self``.
 
         Parameters
@@ -145,11 +146,7 @@ class SimilarityModel:
         return self.projection
 
     def _index(self, role) -> int:
-        proj = self._need_fit()
-        i = proj.role_index.get(str(role))
-        if i is None:
-            raise RoleNotFound(str(role), suggest(str(role), proj.roles), hint="give a role IRI from the projection")
-        return i
+        return self._need_fit().row(role)
 
     def _rows(self, idx: np.ndarray | None) -> np.ndarray:
         """Combined similarity of roles ``idx`` (rows) against all roles (dense)."""
@@ -191,7 +188,7 @@ class SimilarityModel:
         Examples
         --------
         >>> from careergraph.examples import toy_graph
-        >>> from careergraph.project import project
+        >>> from careergraph.projection import project
         >>> p = project(toy_graph())
         >>> s = SimilarityModel().fit(p).all_pairs(p.roles[:2])
         >>> bool(abs(s[0, 1] - s[1, 0]) < 1e-12), float(s[0, 0])
@@ -233,15 +230,15 @@ class SimilarityModel:
         Examples
         --------
         >>> from careergraph.examples import toy_graph
-        >>> from careergraph.project import project
+        >>> from careergraph.projection import project
         >>> p = project(toy_graph())
         >>> m = SimilarityModel().fit(p)
         >>> lead = "https://w3id.org/careergraph/id/role/lead"
         >>> [p.role_labels[r] for r, _ in m.similar(lead, top=1)]
         ['Solutions Architect']
         """
-        if top < 1:
-            raise InvalidParameter(f"top must be at least 1, got {top}")
+        if not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top < 1:
+            raise InvalidParameter(f"--top must be a whole number >= 1, got {top!r}")
         proj = self._need_fit()
         i = self._index(role_iri)
         s = self.scores(role_iri)
@@ -269,7 +266,7 @@ class SimilarityModel:
         --------
         >>> import numpy as np
         >>> from careergraph.examples import toy_graph
-        >>> from careergraph.project import project
+        >>> from careergraph.projection import project
         >>> p = project(toy_graph())
         >>> v = np.zeros(len(p.skills)); v[p.skill_index["https://w3id.org/careergraph/id/skill/sql"]] = 1
         >>> p.role_labels[p.roles[int(np.argmax(SimilarityModel().fit(p).score_vector(v)))]]
@@ -291,3 +288,70 @@ def _top(proj, scores: np.ndarray, top: int) -> list[tuple[str, float]]:
     order = np.flatnonzero(scores > 1e-12)
     ranked = sorted(order.tolist(), key=lambda k: (-round(float(scores[k]), 12), proj.role_labels[proj.roles[k]]))
     return [(proj.roles[k], float(scores[k])) for k in ranked[:top]]
+
+
+def _fit_default(proj) -> SimilarityModel:
+    return SimilarityModel().fit(proj)
+
+
+def default_model(proj) -> SimilarityModel:
+    """The model ``similar``, ``recommend`` and ``path --lateral`` use, fitted once per projection.
+
+    Examples
+    --------
+    >>> from careergraph.examples import toy_graph
+    >>> from careergraph.projection import project
+    >>> p = project(toy_graph())
+    >>> default_model(p) is default_model(p)
+    True
+    """
+    return proj.derived(_fit_default)
+
+
+def similar(proj, role: str, top: int = 10, model: SimilarityModel | None = None) -> list[dict]:
+    """Roles most similar to one role.
+
+    Parameters
+    ----------
+    proj : Projection
+    role : str
+        Role IRI.
+    top : int, default 10
+        How many (>= 1).
+    model : SimilarityModel, optional
+        Scoring model; by default :func:`default_model`.
+
+    Returns
+    -------
+    list of dict
+        ``{"role", "iri", "score", "jaccard", "shared"}`` best first; ``score``
+        is the model's, ``jaccard`` the plain skill Jaccard, ``shared`` the
+        number of shared skills.
+
+    Raises
+    ------
+    InvalidParameter
+        ``top`` < 1.
+    RoleNotFound
+        The IRI is not a role of the projection.
+
+    Examples
+    --------
+    >>> from careergraph.examples import toy_graph
+    >>> from careergraph.projection import project
+    >>> p = project(toy_graph())
+    >>> [r["role"] for r in similar(p, "https://w3id.org/careergraph/id/role/analyst", top=2)]
+    ['Junior Engineer', 'Senior Engineer']
+    """
+    role = proj.role(role)
+    if model is None:
+        model = default_model(proj)
+    elif model.projection is not proj:
+        model.fit(proj)
+    ranked = model.similar(role, top=top)
+    i = proj.row(role)
+    others = [proj.role_index[r] for r, _ in ranked]
+    jac = jaccard_matrix(proj.binary(), [i], others)[0] if others else []
+    sa = proj.skill_set(role)
+    return [{"role": proj.role_labels[r], "iri": r, "score": s, "jaccard": float(j),
+             "shared": len(sa & proj.skill_set(r))} for (r, s), j in zip(ranked, jac)]

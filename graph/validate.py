@@ -8,7 +8,7 @@ Two kinds of check run:
 - every shipped query whose name ends in ``-violation``; each row it returns
   is one violation.
 
-The data graph given to pyshacl is rebuilt from the Oxigraph store with an
+The data graph given to pyshacl is rebuilt from the backend with an
 N-Triples dump parsed by Oxigraph's own parser (``ox-nt``): on the seed this
 is ~10x faster than a CONSTRUCT through rdflib, and it never copies the
 ontology's named graph into the data.
@@ -26,16 +26,21 @@ Conforms: ... 0 violations
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from .backends import Backend, memory_backend
+from .backends.embedded import turtle_as_ntriples
 from .errors import OntologyError
+from .queries import list_queries, run_query
+from .resources import ONTOLOGY_GRAPH, SEED_GRAPH, builtin_files, package_dir
 from .vocab import PREFIXES, graph_iri
 
 __all__ = ["SHAPES", "ValidationReport", "Violation", "shapes_file", "validate"]
@@ -44,7 +49,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 #: Namespace of the shape ids in ``ontology/shapes.ttl``.
 SHAPES = Namespace("https://w3id.org/careergraph/shapes#")
 _SHORT = {**PREFIXES, "cgsh": str(SHAPES)}
-_FILES_GRAPH = graph_iri("validate")
+_FILES_GRAPH = str(graph_iri("validate"))
 
 
 @dataclass(frozen=True)
@@ -144,68 +149,41 @@ def _short(term) -> str | None:
 
 def shapes_file() -> Path:
     """Path of the shipped ``shapes.ttl``."""
-    from .store import package_dir
-
     return package_dir("ontology") / "shapes.ttl"
 
 
 def _parse_files(paths: Iterable[Path | str]) -> Graph:
     """Parse Turtle files into one plain rdflib Graph (file:line on errors)."""
-    from .store import load_turtle
-
     g = Graph()
     for path in paths:
-        store = ox.Store()
-        load_turtle(store, Path(path), _FILES_GRAPH)  # raises OntologyError with file:line
-        g.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(_FILES_GRAPH))),
-                format="ox-nt")
+        g.parse(data=turtle_as_ntriples(path).decode("utf-8"), format="ox-nt")
     return g
 
 
-def _graph_from_files(files: Sequence[Path | str], base: bool) -> Dataset:
-    from oxrdflib import OxigraphStore
-
-    from .store import ONTOLOGY_GRAPH, SEED_GRAPH, builtin_files, load_turtle
-
-    store = ox.Store()
+def _graph_from_files(files: Sequence[Path | str], base: bool) -> Backend:
     builtin = builtin_files()
-    for path in builtin["ontology"]:
-        load_turtle(store, path, ONTOLOGY_GRAPH)
     given = [Path(f) for f in files]
     given_resolved = {p.resolve() for p in given if p.exists()}
+    pairs = [(p, ONTOLOGY_GRAPH) for p in builtin["ontology"]]
     if base:
-        for path in builtin["seed"]:
-            if path.resolve() not in given_resolved:
-                load_turtle(store, path, SEED_GRAPH)
+        pairs += [(p, SEED_GRAPH) for p in builtin["seed"] if p.resolve() not in given_resolved]
     for path in given:
         if path.is_dir():
             raise OntologyError(f"{path}: is a folder; give Turtle files (e.g. {path}/*.ttl)")
-        load_turtle(store, path, _FILES_GRAPH)
-    return Dataset(store=OxigraphStore(store=store), default_union=True)
+        pairs.append((path, _FILES_GRAPH))
+    return memory_backend(pairs)
 
 
-def _data_graph(graph) -> Graph:
-    """Copy every named graph except the ontology into a plain rdflib Graph."""
-    from .store import ONTOLOGY_GRAPH, oxigraph_store
-
-    try:
-        store = oxigraph_store(graph)
-    except AttributeError:  # a plain rdflib graph
-        data = Graph()
-        for t in graph.triples((None, None, None)):
-            data.add(t)
-        return data
+def _data_graph(graph: Backend) -> Graph:
+    """Copy every named graph except the ontology into a plain rdflib Graph (Oxigraph's N-Triples)."""
     data = Graph()
-    skip = str(ONTOLOGY_GRAPH)
-    for name in store.named_graphs():
-        if isinstance(name, ox.NamedNode) and name.value == skip:
+    for name in graph.named_graphs():
+        if name == ONTOLOGY_GRAPH:
             continue
-        chunk = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        if chunk:
-            data.parse(data=chunk, format="ox-nt")
-    chunk = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    if chunk:
-        data.parse(data=chunk, format="ox-nt")
+        buf = io.BytesIO()
+        graph.dump(buf, format=ox.RdfFormat.N_TRIPLES, graph=name)
+        if buf.tell():
+            data.parse(data=buf.getvalue().decode("utf-8"), format="ox-nt")
     return data
 
 
@@ -233,8 +211,6 @@ def _shacl(data: Graph, shapes: Graph, ontology: Graph) -> tuple[list[Violation]
 
 
 def _queries(graph) -> tuple[list[Violation], list[str]]:
-    from .queries import list_queries, run_query
-
     out: list[Violation] = []
     names = []
     for q in list_queries():
@@ -269,7 +245,7 @@ def validate(
 
     Parameters
     ----------
-    graph : rdflib.Dataset, optional
+    graph : Backend, optional
         A graph from :func:`careergraph.open_graph`. Ignored when ``files``
         is given; ``None`` with no files validates the built-in seed graph.
     files : list of paths, optional
@@ -303,19 +279,17 @@ def validate(
     Examples
     --------
     >>> from careergraph.validate import validate
-    >>> from careergraph.store import builtin_files
+    >>> from careergraph.resources import builtin_files
     >>> roles = [p for p in builtin_files()["seed"] if p.name == "roles.ttl"]
     >>> validate(files=roles).conforms
     True
     """
-    from .store import builtin_files, open_graph
-
     sources: list[str] = []
     if files:
         graph = _graph_from_files(files, base)
         sources = [str(f) for f in files] + (["built-in seed"] if base else [])
     elif graph is None:
-        graph = open_graph()
+        graph = memory_backend()
         sources = ["built-in seed"]
     violations: list[Violation] = []
     n_shapes = 0

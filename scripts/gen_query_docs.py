@@ -112,7 +112,7 @@ def render() -> str:
     lines += [""] + _section(user)
     if proj:
         lines += [f"## Projection inputs ({len(proj)})", "",
-                  "Read by `careergraph.project` to build networkx graphs and sparse matrices.", ""]
+                  "Read by `careergraph.projection` to build networkx graphs, sparse matrices and the label index.", ""]
         lines += _section(proj, examples=False)
     if checks:
         lines += [f"## Data-quality checks ({len(checks)})", "",

@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from careergraph.project import Projection
+from careergraph.projection import Projection
 
 
 def make_projection(n_roles, skill_sets, edges, weights=None):

@@ -14,11 +14,20 @@ def cg():
     return CareerGraph()
 
 
-def test_lazy_export_and_repr(cg):
+def test_export_and_repr(cg):
     assert careergraph.CareerGraph is CareerGraph
-    assert repr(cg).startswith("CareerGraph(roles=")
+    assert repr(cg).startswith("CareerGraph(the built-in graph: 23 roles, ")
     with pytest.raises(AttributeError):
         careergraph.NoSuchThing  # noqa: B018
+
+
+def test_alternative_labels_work_in_every_method(cg):
+    # the CLI accepted "ML Engineer" while the API raised RoleNotFound: one resolver now serves both
+    ov = cg.overlap("ML Engineer", "Machine Learning Scientist")
+    assert ov["a_iri"].endswith("/machine-learning-engineer") and 0 < ov["jaccard"] < 1
+    assert cg.similar("ML Engineer", top=1)[0]["iri"] != ov["a_iri"]
+    assert cg.gap("python", "ML Engineer")["target"] == "Machine Learning Engineer"
+    assert cg.path("ML Analyst", "ML Engineer", lateral=True).roles[-1] == ov["a_iri"]
 
 
 def test_path_matches_ladder(cg):

@@ -250,8 +250,7 @@ def onet_slice(shared_data, tmp_path_factory):
 
 
 def test_real_onet_slice_beats_baselines(onet_slice):
-    from careergraph.features import add_features
-    from careergraph.project import project
+    from careergraph.projection import project
 
     graph, folder, _ = onet_slice
     truth = folder / "Related Occupations.txt"
@@ -265,8 +264,6 @@ def test_real_onet_slice_beats_baselines(onet_slice):
     proj = project(graph)
     assert {"ratings", "technology", "hierarchy", "text"} <= set(proj.features)
     blocks = ["skills", *proj.features]
-    alone = evaluate(proj, truth, k=10, model={b: float(b == "ratings") for b in blocks}, baselines=False)
+    alone = evaluate(graph, truth, k=10, model={b: float(b == "ratings") for b in blocks}, baselines=False)
     assert res.precision_at_k > alone.precision_at_k + 0.05  # the other blocks add to skill ratings
-    # never reads the truth: the imported lateral moves are not a feature
-    add_features(graph, proj)
     assert all(m.shape[0] == len(proj.roles) for m in proj.features.values())

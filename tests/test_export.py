@@ -9,9 +9,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from careergraph.errors import InvalidParameter
+from careergraph.errors import InvalidParameter, OutputError
 from careergraph.export import FORMATS, export, to_networkx
-from careergraph.project import project
+from careergraph.projection import project
+from careergraph.queries import run_query
 
 ALLOWED = (str, int, float, bool)
 
@@ -24,7 +25,7 @@ def proj(seed_graph):
 @pytest.fixture(scope="module")
 def n_triples(seed_graph) -> int:
     q = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-    return int(next(iter(seed_graph.query(q)))[0])
+    return run_query(seed_graph, q).rows[0]["n"]
 
 
 def expected_counts(proj):
@@ -63,11 +64,6 @@ def test_network_formats_parse_back(seed_graph, proj, tmp_path, fmt):
     assert list(tmp_path.iterdir()) == [out]
 
 
-def test_projection_exports_too(proj, tmp_path):
-    out = export(proj, "graphml", tmp_path / "p.graphml")
-    assert nx.read_graphml(out).number_of_nodes() == expected_counts(proj)[0]
-
-
 @pytest.mark.parametrize(("fmt", "ox_format", "rdflib_format"), [
     ("turtle", ox.RdfFormat.TURTLE, "turtle"),
     ("nt", ox.RdfFormat.N_TRIPLES, "nt"),
@@ -85,7 +81,23 @@ def test_unknown_format_and_bad_folder(seed_graph, tmp_path):
         export(seed_graph, "csv", tmp_path / "x.csv")
     with pytest.raises(InvalidParameter, match="does not exist"):
         export(seed_graph, "nt", tmp_path / "no" / "x.nt")
+    with pytest.raises(OutputError, match=r"ends in \.png, which is not a graphml file"):
+        export(seed_graph, "graphml", tmp_path / "g.png")
+    with pytest.raises(OutputError, match=r"ends in \.ttl \(turtle\) but --format is nt"):
+        export(seed_graph, "nt", tmp_path / "g.ttl")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_to_stdout_and_through_a_symlink(seed_graph, tmp_path, n_triples, capfdbinary):
+    assert export(seed_graph, "nt", "-") is None
+    out = capfdbinary.readouterr().out
+    assert len(rdflib.Graph().parse(data=out.decode("utf-8"), format="nt")) == n_triples
+    target = tmp_path / "real.nt"
+    target.write_text("old")
+    link = tmp_path / "link.nt"
+    link.symlink_to(target)
+    export(seed_graph, "nt", link)
+    assert link.is_symlink() and len(rdflib.Graph().parse(target, format="nt")) == n_triples
 
 
 def test_cli_export(run_cli, tmp_path, n_triples):
@@ -99,6 +111,8 @@ def test_cli_export(run_cli, tmp_path, n_triples):
 def test_cli_export_errors_exit_2(run_cli, tmp_path):
     res = run_cli("export", "--format", "xml", "--output", str(tmp_path / "g.xml"))
     assert res.exit_code == 2
+    res = run_cli("export", "--format", "graphml", "--output", str(tmp_path / "g.png"))
+    assert res.exit_code == 2 and "not a graphml file" in res.stderr
     res = run_cli("export", "--format", "nt", "--output", str(tmp_path / "missing" / "g.nt"))
     assert res.exit_code == 2
     assert "does not exist" in res.stderr

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from careergraph.errors import InvalidParameter
 from careergraph.examples import graph_from_turtle, toy_graph
-from careergraph.features import (
+from careergraph.projection.features import (
     BLOCKS,
-    add_features,
+    feature_blocks,
     hierarchy_block,
     idf_weights,
     stem,
@@ -17,7 +16,7 @@ from careergraph.features import (
     text_block,
     tokenize,
 )
-from careergraph.project import project
+from careergraph.projection import build
 from careergraph.queries import load_query
 
 OCC = "https://w3id.org/careergraph/id/onet/occupation/"
@@ -50,9 +49,7 @@ cgr:other a cg:Role ; rdfs:label "Other Role" ; dcterms:description "Second rung
 @pytest.fixture(scope="module")
 def onet_like():
     g = graph_from_turtle(ONET_TTL)
-    p = project(g, cache=False)
-    add_features(g, p)
-    return g, p
+    return g, build(g)
 
 
 def test_queries_have_projection_headers():
@@ -97,19 +94,15 @@ def test_curated_roles_get_no_text_or_hierarchy(onet_like):
 
 
 def test_no_blocks_on_graphs_without_features(seed_graph):
-    p = project(seed_graph, cache=False)
-    add_features(seed_graph, p)
-    assert p.features == {}
-    t = toy_graph()
-    p = project(t, cache=False)
-    add_features(t, p)
-    assert p.features == {}
+    assert build(seed_graph).features == {}
+    assert build(toy_graph()).features == {}
 
 
-def test_unknown_block_is_refused(onet_like):
-    g, p = onet_like
-    with pytest.raises(InvalidParameter, match="technology"):
-        add_features(g, p, blocks=["technolgy"])
+def test_a_block_needs_two_roles():
+    idx = {"a": 0, "b": 1}
+    assert feature_blocks({"hierarchy": [{"role": "a", "group": "g"}]}, idx) == {}
+    both = [{"role": "a", "group": "g"}, {"role": "b", "group": "g"}]
+    assert sorted(feature_blocks({"hierarchy": both}, idx)) == ["hierarchy"]
 
 
 def test_block_builders_directly():

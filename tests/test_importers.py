@@ -17,7 +17,8 @@ import pytest
 
 from careergraph.errors import ImportDataError
 from careergraph.importers import import_crosswalk, import_esco, import_onet
-from careergraph.store import list_sources, open_graph, oxigraph_store
+from careergraph.queries import run_query
+from careergraph.store import list_sources, open_graph
 
 ESCO_ZIPS = ("ESCO dataset - v1.1.1 - classification - en - csv.zip",
              "ESCO dataset - v1.1.1 - classification - relations - csv.zip")
@@ -88,8 +89,8 @@ def mem_graph():
 
 
 def _count(graph, query: str) -> int:
-    rows = list(oxigraph_store(graph).query(query, use_default_graph_as_union=True))
-    return int(rows[0][0].value)
+    res = run_query(graph, query)
+    return int(res.rows[0][res.vars[0]])
 
 
 PRE = "PREFIX cg: <https://w3id.org/careergraph/ontology#>\n"
@@ -127,7 +128,7 @@ def test_esco_reimport_replaces(mem_graph, esco_slice):
     (rec,) = list_sources(mem_graph)
     n = _count(mem_graph, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{rec.graph}> {{ ?s ?p ?o }} }}")
     assert n == first.triples == second.triples == rec.triples
-    assert not [g for g in oxigraph_store(mem_graph).named_graphs() if "/staging/" in g.value]
+    assert not [g for g in mem_graph.named_graphs() if "/staging/" in g]
 
 
 def test_esco_zip_and_interrupted_reimport(mem_graph, esco_slice, tmp_path):
@@ -150,7 +151,7 @@ def test_esco_zip_and_interrupted_reimport(mem_graph, esco_slice, tmp_path):
     (rec,) = list_sources(mem_graph)
     assert rec.triples == before
     assert _count(mem_graph, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{rec.graph}> {{ ?s ?p ?o }} }}") == before
-    assert not [g for g in oxigraph_store(mem_graph).named_graphs() if "/staging/" in g.value]
+    assert not [g for g in mem_graph.named_graphs() if "/staging/" in g]
 
 
 def test_esco_wrong_columns_and_version(mem_graph, esco_slice, tmp_path):
@@ -201,17 +202,16 @@ def test_onet_slice(mem_graph, onet_slice):
     assert s.counts["technology_requirements_hot"] == len({(r[0], r[2].lower()) for r in exp["Technology Skills.txt"]
                                                            if r[5] == "Y"})
     g = mem_graph
-    rows = list(oxigraph_store(g).query(PRE + """SELECT ?imp ?lv WHERE {
+    rows = run_query(g, PRE + """SELECT ?imp ?lv WHERE {
       <https://w3id.org/careergraph/id/requirement/onet/15-2041.00--2.A.1.a> cg:importance ?imp ;
-      cg:proficiencyLevel ?lv }""", use_default_graph_as_union=True))
+      cg:proficiencyLevel ?lv }""").rows
     raw = {r[4]: float(r[6]) for r in exp["Skills.txt"] if r[0] == "15-2041.00" and r[2] == "2.A.1.a"}
-    assert float(rows[0]["imp"].value) == pytest.approx((raw["IM"] - 1) / 4, abs=1e-4)
-    assert float(rows[0]["lv"].value) == pytest.approx(raw["LV"] / 7, abs=1e-4)
+    assert float(rows[0]["imp"]) == pytest.approx((raw["IM"] - 1) / 4, abs=1e-4)
+    assert float(rows[0]["lv"]) == pytest.approx(raw["LV"] / 7, abs=1e-4)
     # SOC chain: 15-2051.00 -> 15-2050 -> 15-2000 -> 15-0000
-    chain = list(oxigraph_store(g).query("""SELECT ?g WHERE {
-      <https://w3id.org/careergraph/id/onet/occupation/15-2051.00> <http://www.w3.org/2004/02/skos/core#broader>+ ?g }""",
-                                         use_default_graph_as_union=True))
-    assert {r["g"].value.rsplit("/", 1)[-1] for r in chain} == {"15-2050", "15-2000", "15-0000"}
+    chain = run_query(g, """SELECT ?g WHERE {
+      <https://w3id.org/careergraph/id/onet/occupation/15-2051.00> <http://www.w3.org/2004/02/skos/core#broader>+ ?g }""").rows
+    assert {r["g"].rsplit("/", 1)[-1] for r in chain} == {"15-2050", "15-2000", "15-0000"}
     assert _count(g, PRE + "SELECT (COUNT(*) AS ?n) { ?a cg:lateralTo ?b . FILTER(CONTAINS(STR(?a), '/id/onet/')) }") == len(exp["Related Occupations.txt"])
 
 

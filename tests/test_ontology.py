@@ -7,7 +7,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 import careergraph
-from careergraph.queries import run_sparql
+from careergraph.queries import run_query
 from careergraph.store import builtin_files
 from careergraph.vocab import CG
 
@@ -75,7 +75,7 @@ def test_controlled_values_are_typed(tbox, cls, values):
 def _count(g, body: str) -> int:
     q = ("PREFIX cg: <https://w3id.org/careergraph/ontology#>\n"
          f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {body} }}")
-    return run_sparql(g, q).rows[0]["n"]
+    return run_query(g, q).rows[0]["n"]
 
 
 def test_seed_counts(seed_graph):
@@ -94,14 +94,14 @@ def test_every_curated_node_is_traced(seed_graph):
     q = """PREFIX cg: <https://w3id.org/careergraph/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?x WHERE { ?x cg:inDataset ?d FILTER NOT EXISTS { ?x prov:wasDerivedFrom ?s } }"""
-    assert run_sparql(seed_graph, q).rows == []
+    assert run_query(seed_graph, q).rows == []
 
 
 def test_ladders(seed_graph):
     q = """PREFIX cg: <https://w3id.org/careergraph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?a ?b WHERE { ?x cg:promotesTo ?y . ?x rdfs:label ?a . ?y rdfs:label ?b }"""
-    pairs = {(r["a"], r["b"]) for r in run_sparql(seed_graph, q).rows}
+    pairs = {(r["a"], r["b"]) for r in run_query(seed_graph, q).rows}
     assert ("Junior ML Engineer", "Senior ML Engineer") in pairs
     assert ("Senior Research Scientist", "Research Director") in pairs
     assert ("Senior ML Scientist", "ML Solutions Architect") in pairs
@@ -114,7 +114,7 @@ def test_aijobs_percentiles(seed_graph):
 SELECT ?p ?amount ?cmp ?region WHERE {
   ?x cg:salarySource <https://w3id.org/careergraph/id/source/aijobs-net> ; cg:percentile ?p ;
      cg:amount ?amount ; cg:comparator ?cmp ; cg:region ?region }"""
-    rows = {r["p"]: (r["amount"], r["cmp"], r["region"]) for r in run_sparql(seed_graph, q).rows}
+    rows = {r["p"]: (r["amount"], r["cmp"], r["region"]) for r in run_query(seed_graph, q).rows}
     assert rows == {90: (256500.0, "upTo", "Global"), 10: (90000.0, "around", "Global")}
 
 

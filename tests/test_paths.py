@@ -9,10 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from _analysis_helpers import make_projection
-from careergraph.errors import InvalidParameter, NoCareerPath
+from careergraph.errors import InvalidParameter, NoCareerPath, RoleNotFound, SkillNotFound
 from careergraph.examples import toy_graph
 from careergraph.paths import edge_cost, find_path, lateral_graph, path_cost
-from careergraph.project import project
+from careergraph.projection import project
+from careergraph.vocab import CGR
 
 
 @st.composite
@@ -131,22 +132,29 @@ def test_no_path_names_closest_reachable():
     ({"alternatives": 0}, "alternatives"),
     ({"alternatives": -2}, "alternatives"),
     ({"lateral": True, "min_overlap": 0}, "min-overlap"),
-    ({"avoid": ["Junior Engineer"]}, "also in --avoid"),
-    ({"via": "Lead Engineer"}, "endpoint"),
+    ({"avoid": [CGR.junior]}, "also in --avoid"),
+    ({"via": CGR.lead}, "endpoint"),
+    ({"unknown_years": -1}, "unknown-years"),
 ])
 def test_invalid_parameters(kwargs, match):
     with pytest.raises(InvalidParameter, match=match):
-        find_path(project(toy_graph()), "Junior Engineer", "Lead Engineer", **kwargs)
+        find_path(project(toy_graph()), CGR.junior, CGR.lead, **kwargs)
 
 
 def test_same_endpoints_invalid():
     with pytest.raises(InvalidParameter, match="same role"):
-        find_path(project(toy_graph()), "Junior Engineer", "junior engineer")
+        find_path(project(toy_graph()), CGR.junior, str(CGR.junior))
+
+
+def test_algorithms_take_iris_not_names():
+    with pytest.raises(RoleNotFound, match="no role has that IRI"):
+        find_path(project(toy_graph()), "Junior Engineer", CGR.lead)
+    with pytest.raises(SkillNotFound, match="no skill has that IRI"):
+        find_path(project(toy_graph()), CGR.junior, CGR.lead, have=["Python"])
 
 
 def test_toy_explanations():
-    g = toy_graph()
-    r = find_path(g, "Junior Engineer", "Lead Engineer")
+    r = find_path(project(toy_graph()), CGR.junior, CGR.lead)
     assert r.labels == ["Junior Engineer", "Senior Engineer", "Lead Engineer"]
     s1, s2 = r.steps
     assert s1.years == 2.5 and s1.new_skills == ["PyTorch"]
@@ -166,17 +174,17 @@ def test_edge_cost_unknown_by():
 # -- the seed graph -----------------------------------------------------------
 
 def test_seed_ml_engineer_ladder(seed_graph):
-    r = find_path(seed_graph, "Junior ML Engineer", "Lead ML Engineer")
+    r = find_path(project(seed_graph), CGR["junior-ml-engineer"], CGR["lead-ml-engineer"])
     assert r.labels == ["Junior ML Engineer", "Senior ML Engineer", "Lead ML Engineer"]
     assert [s.kind for s in r.steps] == ["promotion", "promotion"] and r.cost == 2
 
 
 def test_seed_researcher_ladder(seed_graph):
-    r = find_path(seed_graph, "Research Assistant", "Research Director", by="years")
+    r = find_path(project(seed_graph), CGR["research-assistant"], CGR["research-director"], by="years")
     assert r.labels == ["Research Assistant", "ML Researcher", "Senior Research Scientist", "Research Director"]
     assert r.cost == 3.0 and any("unknown" in n for n in r.notes)
 
 
 def test_seed_unreachable(seed_graph):
     with pytest.raises(NoCareerPath):
-        find_path(seed_graph, "Research Director", "Junior ML Engineer")
+        find_path(project(seed_graph), CGR["research-director"], CGR["junior-ml-engineer"])

@@ -12,8 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from careergraph.errors import InvalidParameter, QueryError, QueryNotFound
-from careergraph.queries import list_queries, load_query, run_query, run_sparql
+from careergraph import CareerGraph
+from careergraph.backends import memory_backend
+from careergraph.errors import InvalidParameter, QueryError, QueryNotFound, RoleNotFound
+from careergraph.queries import check_read_only, list_queries, load_query, run_query
 
 REPO = Path(__file__).resolve().parents[1]
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
@@ -37,7 +39,8 @@ def _select_clause(text: str) -> str:
 
 
 def run(graph, name, **params):
-    return run_query(graph, name, params)
+    """A library query with names bound by the Resolver, as the CLI and the HTTP API bind them."""
+    return CareerGraph(graph=graph).query(name, params)
 
 
 def rows_by(res, key):
@@ -60,12 +63,8 @@ def test_query_parses_as_is_on_an_empty_store(path):
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_query_parses_through_the_runner(path):
-    from rdflib import Dataset
-    from oxrdflib import OxigraphStore
-
-    empty = Dataset(store=OxigraphStore(), default_union=True)
-    qf = load_query(path)
-    res = run_sparql(empty, qf.text, origin=str(path))
+    empty = memory_backend([])
+    res = run_query(empty, load_query(path).text)
     assert res.vars or res.ask is not None
 
 
@@ -429,18 +428,18 @@ def test_search_labels(seed_graph):
 # --------------------------------------------------------------------------
 
 def _triples(graph) -> int:
-    return run_sparql(graph, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0]["n"]
+    return run_query(graph, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0]["n"]
 
 
 def test_missing_parameter_lists_parameters(seed_graph):
     with pytest.raises(InvalidParameter, match=r"needs parameter\(s\) skill") as exc:
-        run_query(seed_graph, "roles-requiring-skill", {})
+        run(seed_graph, "roles-requiring-skill")
     assert "--param skill=" in str(exc.value)
 
 
 def test_unknown_parameter_lists_parameters(seed_graph):
     with pytest.raises(InvalidParameter, match=r"no parameter 'colour'.*role, source"):
-        run_query(seed_graph, "salaries-of-role", {"role": MLS, "colour": "red"})
+        run(seed_graph, "salaries-of-role", role=MLS, colour="red")
 
 
 def test_unknown_query_suggests_close_names():
@@ -449,10 +448,15 @@ def test_unknown_query_suggests_close_names():
 
 
 def test_unknown_role_suggests(seed_graph):
-    from careergraph.errors import RoleNotFound
-
     with pytest.raises(RoleNotFound, match="Machine Learning Scientist"):
-        run_query(seed_graph, "skills-of-role", {"role": "Machine Learning Scientst"})
+        run(seed_graph, "skills-of-role", role="Machine Learning Scientst")
+
+
+def test_the_runner_takes_iris_not_names(seed_graph):
+    ok = run_query(seed_graph, "skills-of-role", {"role": "cgr:machine-learning-scientist"})
+    assert len(ok) > 10
+    with pytest.raises(InvalidParameter, match="role IRI or CURIE"):
+        run_query(seed_graph, "skills-of-role", {"role": MLS})
 
 
 @pytest.mark.parametrize("name, params", [
@@ -462,7 +466,7 @@ def test_unknown_role_suggests(seed_graph):
 ])
 def test_injection_is_bound_as_a_plain_string(seed_graph, name, params):
     before = _triples(seed_graph)
-    res = run_query(seed_graph, name, params)
+    res = run(seed_graph, name, **params)
     assert len(res) == 0
     assert _triples(seed_graph) == before
 
@@ -476,6 +480,47 @@ def test_update_is_refused(seed_graph, tmp_path):
     with pytest.raises(QueryError, match="update"):
         run_query(seed_graph, path)
     assert _triples(seed_graph) == before
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "select * { service silent ?endpoint { ?s ?p ?o } }",
+    "PREFIX x: <http://x/>\nSELECT * {\n  # a comment\n  SeRvIcE <http://127.0.0.1:9/> { ?s ?p ?o }\n}",
+])
+def test_service_is_refused_before_anything_is_sent(seed_graph, text):
+    with pytest.raises(QueryError, match="SERVICE"):
+        run_query(seed_graph, text)
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT ?service WHERE { ?service ?p "SERVICE <x> {" } # SERVICE <http://x/> { }',
+    "PREFIX service: <http://example.org/> SELECT * { ?s service:p ?o }",
+    "SELECT * { ?s <http://example.org/SERVICE> ?o }",
+])
+def test_the_word_service_elsewhere_is_fine(text):
+    check_read_only(text)
+
+
+@pytest.mark.parametrize("text", [
+    "DELETE WHERE { ?s ?p ?o }",
+    "PREFIX cg: <https://w3id.org/careergraph/ontology#>\n# comment\nINSERT DATA { cg:a cg:b cg:c }",
+    "drop all",
+    "LOAD <http://example.org/data.ttl>",
+])
+def test_updates_are_refused(text):
+    with pytest.raises(QueryError, match="update"):
+        check_read_only(text)
+
+
+def test_binary_query_file_and_folder(seed_graph, tmp_path):
+    binary = tmp_path / "x.rq"
+    binary.write_bytes(b"\xff\xfe\x00\x01binary")
+    with pytest.raises(QueryError, match="not a UTF-8 text file"):
+        run_query(seed_graph, binary)
+    with pytest.raises(QueryError, match="is a folder"):
+        load_query(tmp_path)
+    with pytest.raises(QueryError, match="does not exist"):
+        load_query(tmp_path / "missing.rq")
 
 
 def test_syntax_error_names_file_line_column(seed_graph, tmp_path):
@@ -505,3 +550,5 @@ def test_cli_query_command(run_cli):
     assert "PyTorch" in res.stdout
     bad = run_cli("query", "skills-of-rol")
     assert bad.exit_code == 2 and "skills-of-role" in bad.stderr
+    twice = run_cli("query", "skills-of-role", "--param", "role=A", "--param", "role=B")
+    assert twice.exit_code == 2 and "given twice" in twice.stderr

@@ -84,3 +84,19 @@ def test_normalize_rows_unit_norm():
     m = normalize_rows(sp.random(20, 30, density=0.2, random_state=1))
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     assert np.allclose(norms[norms > 0], 1.0)
+
+
+def test_similar_on_iris():
+    from careergraph.examples import toy_graph
+    from careergraph.projection import project
+    from careergraph.similarity import default_model, similar
+    from careergraph.vocab import CGR
+
+    toy = project(toy_graph())
+    res = similar(toy, CGR.lead, top=2)
+    assert res[0]["role"] == "Solutions Architect" and res[0]["shared"] == 2
+    assert all(r["role"] != "Lead Engineer" for r in res)
+    assert res[0]["score"] >= res[1]["score"]
+    assert default_model(toy) is default_model(toy)
+    with pytest.raises(RoleNotFound):
+        similar(toy, "Lead Engineer")

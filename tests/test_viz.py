@@ -69,7 +69,7 @@ def check_image(path, kind: str) -> None:
 
 
 def test_career_map_returns_axes_with_legend_and_path():
-    ax = plot_career_map(ladder(), highlight_path=["Software Engineer", "e1", "e2", "r2"])
+    ax = plot_career_map(ladder(), highlight_path=["sw", "e1", "e2", "r2"])
     assert isinstance(ax, Axes)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     for want in ("Eng", "Research", "promotion", "lateral move", "entry route", "highlighted path"):
@@ -118,9 +118,10 @@ def test_career_map_accepts_path_result_like_objects():
     assert "1 step" in ax.get_title()
 
 
-def test_career_map_unknown_path_role_suggests():
-    with pytest.raises(RoleNotFound, match="did you mean"):
-        plot_career_map(ladder(), highlight_path=["Junior ML Enginer", "e2"])
+def test_career_map_takes_role_iris():
+    # names are resolved before drawing (CareerGraph.plot_career_map); the picture takes nodes
+    with pytest.raises(RoleNotFound, match="no role of the map has that IRI"):
+        plot_career_map(ladder(), highlight_path=["Junior ML Engineer", "e2"])
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5])
@@ -164,7 +165,7 @@ def tiny_projection():
 
 
 def test_role_skills_essential_solid_optional_dashed():
-    ax = plot_role_skills(tiny_projection(), ["Data Scientist", "r2"])
+    ax = plot_role_skills(tiny_projection(), ["r1", "r2"])
     styles = sorted(line.get_linestyle() for line in ax.lines)
     assert styles == ["-", "-", "-", "--"]
     texts = {t.get_text() for t in ax.texts}
@@ -216,7 +217,7 @@ def test_salaries_needs_rows_and_one_currency():
 
 
 def test_gap_have_and_missing_by_importance():
-    gap = {"target": "ML Engineer", "coverage": 0.25,
+    gap = {"target": "ML Engineer", "target_iri": "r2", "coverage": 0.25,
            "have": ["Python"],
            "missing": [{"skill": "Docker", "weight": 0.5, "essential": False, "credit": 0.0},
                        {"skill": "PyTorch", "weight": 1.0, "essential": True, "credit": 0.5}]}
@@ -231,10 +232,7 @@ def test_gap_have_and_missing_by_importance():
 
 
 def tiny_projection_for_gap():
-    p = tiny_projection()
-    p.find_role = lambda name: {"ML Engineer": "r2"}.get(name, name)
-    p.skill_labels = {"s1": "Python", "s2": "Statistics", "s3": "Docker"}
-    return p
+    return tiny_projection()
 
 
 # ----------------------------------------------------------------- save_figure
@@ -260,7 +258,7 @@ def test_save_figure_errors_leave_nothing(tmp_path):
 def test_save_figure_unwritable_folder(tmp_path, monkeypatch):
     import os
 
-    import careergraph.viz as viz
+    import careergraph._io as io_
 
     ro = tmp_path / "ro"
     ro.mkdir()
@@ -269,7 +267,7 @@ def test_save_figure_unwritable_folder(tmp_path, monkeypatch):
         def refuse(src, dst):
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(viz.os, "replace", refuse)
+        monkeypatch.setattr(io_.os, "replace", refuse)
     try:
         fig, _ax = plt.subplots()
         with pytest.raises(InvalidParameter, match="Cannot write"):
@@ -343,3 +341,13 @@ def test_plot_help_ends_with_example(run_cli, name):
 
 def test_errors_are_careergraph_errors():
     assert issubclass(InvalidParameter, CareerGraphError)
+
+
+def test_plot_to_standard_output(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "careergraph", "plot", "salaries", "--output", "-"],
+                          capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(PNG) and not (tmp_path / "-").exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Union
 
@@ -78,7 +78,8 @@ class Backend(ABC):
         """IRIs of the named graphs that hold triples."""
 
     @abstractmethod
-    def dump(self, out: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None) -> None:
+    def dump(self, out: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None,
+             prefixes: Mapping[str, str] | None = None) -> None:
         """Write the triples of one named graph (``None``: the default graph) to ``out``."""
 
     def state(self) -> str:

@@ -28,7 +28,7 @@ from ..errors import OntologyError, StoreError
 from ..resources import ONTOLOGY_GRAPH, SEED_GRAPH, builtin_graphs
 from .base import META_GRAPH, Backend, Progress, Term
 
-__all__ = ["MARKER", "STAGING_PREFIX", "EmbeddedBackend", "load_turtle"]
+__all__ = ["MARKER", "STAGING_PREFIX", "EmbeddedBackend", "load_turtle", "turtle_as_ntriples"]
 
 #: File that marks a folder as a careergraph store (written when the store is created).
 MARKER = "careergraph-store.json"
@@ -36,7 +36,15 @@ MARKER = "careergraph-store.json"
 STAGING_PREFIX = "https://w3id.org/careergraph/graph/staging/"
 _GRAPHS = "https://w3id.org/careergraph/graph/"
 _CG = "https://w3id.org/careergraph/ontology#"
-_LINE = re.compile(r"line (\d+)", re.I)
+_LINE = re.compile(r"line (\d+)", re.IGNORECASE)
+
+
+def _turtle_error(path: Path, exc: Exception) -> OntologyError:
+    if isinstance(exc, SyntaxError):
+        m = _LINE.search(str(exc))
+        where = f"{path}:{m.group(1)}" if m else str(path)  # Oxigraph counts lines from 1
+        return OntologyError(f"{where}: invalid Turtle: {exc}")
+    return OntologyError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
 
 
 def load_turtle(store: ox.Store, path: Path, graph: str) -> None:
@@ -49,12 +57,22 @@ def load_turtle(store: ox.Store, path: Path, graph: str) -> None:
     """
     try:
         store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
-    except SyntaxError as exc:
-        m = _LINE.search(str(exc))
-        where = f"{path}:{m.group(1)}" if m else str(path)  # Oxigraph counts lines from 1
-        raise OntologyError(f"{where}: invalid Turtle: {exc}") from None
-    except OSError as exc:
-        raise OntologyError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (SyntaxError, OSError) as exc:
+        raise _turtle_error(path, exc) from None
+
+
+def turtle_as_ntriples(path: str | Path) -> bytes:
+    """One Turtle file as N-Triples (Oxigraph's parser), naming file and line on error.
+
+    Raises
+    ------
+    OntologyError
+        The file is not valid Turtle; the message gives ``file:line``.
+    """
+    try:
+        return ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, OSError) as exc:
+        raise _turtle_error(Path(path), exc) from None
 
 
 class EmbeddedBackend(Backend):
@@ -75,7 +93,7 @@ class EmbeddedBackend(Backend):
 
     # -- opening -------------------------------------------------------------
     @classmethod
-    def in_memory(cls, files: Iterable[tuple[str | Path, str]] | None = None) -> "EmbeddedBackend":
+    def in_memory(cls, files: Iterable[tuple[str | Path, str]] | None = None) -> EmbeddedBackend:
         """The built-in graph (or the given ``(Turtle file, graph IRI)`` pairs) in memory."""
         store = ox.Store()
         for path, graph in (builtin_graphs() if files is None else files):
@@ -83,7 +101,7 @@ class EmbeddedBackend(Backend):
         return cls(store, kind="memory", location="the built-in graph" if files is None else "files")
 
     @classmethod
-    def open_folder(cls, folder: str | os.PathLike, *, create: bool = False) -> "EmbeddedBackend":
+    def open_folder(cls, folder: str | os.PathLike, *, create: bool = False) -> EmbeddedBackend:
         """Open (or, with ``create``, make) an on-disk careergraph store.
 
         Raises
@@ -117,7 +135,7 @@ class EmbeddedBackend(Backend):
         try:
             path.mkdir(parents=True, exist_ok=True)
             store = ox.Store(str(path / "oxigraph"))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as RuntimeError
             raise StoreError(f"Cannot open store '{shown}': {exc}. Is another process using it, "
                              "or is the folder damaged?") from None
         backend = cls(store, kind="store", location=shown, folder=path)

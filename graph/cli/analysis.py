@@ -1,51 +1,20 @@
 """Analysis commands: ``path``, ``overlap``, ``similar``, ``matrix``, ``gap``, ``recommend``.
 
-A thin layer over :mod:`careergraph.paths`, :mod:`careergraph.overlap` and
-:mod:`careergraph.similarity`: parse options, resolve names, call the library,
-format the result.
+Each parses its options, makes one :class:`~careergraph.api.CareerGraph` call
+(which resolves the names and checks the options) and formats the result.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import InvalidParameter
-from .base import cli, common_options, emit
+from .._io import atomic_write, check_output
+from .base import cli, common_options, emit, source_option
 
 __all__ = ["gap_cmd", "matrix_cmd", "overlap_cmd", "path_cmd", "recommend_cmd", "similar_cmd"]
-
-
-def _source_option(f):
-    return click.option("--source", "source_key", metavar="KEY",
-                        help="Resolve names only in this dataset: seed, esco or onet.")(f)
-
-
-def _proj(ctx: click.Context):
-    from ..project import project
-
-    return project(ctx.obj.graph)  # a store opened from a folder reuses the projection cached there
-
-
-def _role(ctx: click.Context, name: str, source_key: str | None) -> str:
-    from ..resolve import resolve
-
-    # a name that is the main label of exactly one role resolves without a label scan (~1.5 s on ESCO)
-    hit = _proj(ctx).unique_role(name, source=source_key)
-    return hit if hit is not None else str(resolve(ctx.obj.graph, name, kind="role", source=source_key))
-
-
-def _skills(ctx: click.Context, text: str | None, source_key: str | None) -> list[str]:
-    from ..resolve import resolve_many
-
-    names = [n for n in (s.strip() for s in (text or "").split(",")) if n]
-    return [str(s) for s in resolve_many(ctx.obj.graph, names, kind="skill", source=source_key)]
 
 
 #: Table output lists this many skills of a long list; JSON and CSV give all of them.
@@ -96,6 +65,8 @@ def _path_lines(res, title: str) -> list[str]:
             kind = "same-as (same role in another source)"
         lines.append(f"{n}. {s.from_label} -> {s.to_label}  [{kind}; {yrs}; cost {s.cost:g}]")
         lines.append(f"     skills to acquire: {', '.join(_short_list(s.new_skills)) if s.new_skills else 'none'}")
+        if s.new_technology:
+            lines.append(f"     technology to learn: {', '.join(_short_list(s.new_technology))}")
         lines.append(f"     education: {_edu_text(s.education)}")
         lines.append(f"     salary: {_salary_text(s.salary)}")
     lines += [f"note: {n}" for n in res.notes]
@@ -108,6 +79,7 @@ def _path_rows(results) -> list[dict[str, Any]]:
         for n, s in enumerate(res.steps, 1):
             rows.append({"route": k, "step": n, "from": s.from_label, "to": s.to_label, "kind": s.kind,
                          "years": s.years, "cost": s.cost, "new_skills": s.new_skills,
+                         "new_technology": s.new_technology,
                          "education": _edu_text(s.education), "salary": _salary_text(s.salary),
                          "route_cost": res.cost})
     return rows
@@ -129,7 +101,7 @@ def _path_rows(results) -> list[dict[str, Any]]:
 @click.option("--have", metavar="\"A, B\"", help="Skills you already have (comma-separated).")
 @click.option("--unknown-years", type=float, default=1.0, show_default=True, metavar="Y",
               help="Years counted for a move whose typical years are unknown (--by years).")
-@_source_option
+@source_option
 @common_options
 @click.pass_context
 def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min_overlap, have, unknown_years,
@@ -141,18 +113,9 @@ def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min
     education and salary change where the graph knows them.
     Exit 1 when no route exists (the message names the closest reachable roles).
     """
-    from ..paths import find_path
-
-    if by not in ("steps", "years", "skills"):
-        raise InvalidParameter(f"Unknown --by {by!r}; use one of: steps, years, skills")
-    if alternatives < 1:
-        raise InvalidParameter(f"--alternatives must be at least 1, got {alternatives}")
-    proj = _proj(ctx)
-    s, t = _role(ctx, from_role, source_key), _role(ctx, to_role, source_key)
-    v = _role(ctx, via, source_key) if via else None
-    av = [_role(ctx, a, source_key) for a in avoid]
-    res = find_path(proj, s, t, by=by, via=v, avoid=av, lateral=lateral, min_overlap=min_overlap,
-                    have=_skills(ctx, have, source_key), alternatives=alternatives, unknown_years=unknown_years)
+    res = ctx.obj.career(source_key).path(
+        from_role, to_role, by=by, via=via, avoid=avoid, lateral=lateral, min_overlap=min_overlap,
+        have=have, alternatives=alternatives, unknown_years=unknown_years)
     results = res if isinstance(res, list) else [res]
     if fmt == "json":
         payload = results[0].to_dict() if alternatives == 1 else {"alternatives": [r.to_dict() for r in results]}
@@ -174,15 +137,13 @@ def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min
 @cli.command("overlap", epilog="Example:\n  careergraph overlap \"Data Scientist\" \"Machine Learning Engineer\"")
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
-@_source_option
+@source_option
 @common_options
 @click.pass_context
 def overlap_cmd(ctx, a, b, source_key, fmt):
     """Skill overlap of two roles: Jaccard, weighted Jaccard, shared and distinct skills."""
-    from ..overlap import overlap
-
-    r = overlap(_proj(ctx), _role(ctx, a, source_key), _role(ctx, b, source_key))
-    payload = {k: r[k] for k in ("a", "b", "jaccard", "weighted", "shared", "only_a", "only_b")}
+    r = ctx.obj.career(source_key).overlap(a, b)
+    payload = {k: r[k] for k in ("a", "b", "a_iri", "b_iri", "jaccard", "weighted", "shared", "only_a", "only_b")}
     if fmt == "json":
         emit(fmt, payload)
         return
@@ -198,70 +159,46 @@ def overlap_cmd(ctx, a, b, source_key, fmt):
 @cli.command("similar", epilog="Example:\n  careergraph similar \"Data Scientist\" --top 5")
 @click.argument("role", metavar="ROLE")
 @click.option("--top", type=int, default=10, show_default=True, metavar="K", help="How many roles.")
-@_source_option
+@source_option
 @common_options
 @click.pass_context
 def similar_cmd(ctx, role, top, source_key, fmt):
     """Roles most similar to ROLE (weighted cosine over skills and other features)."""
-    from ..overlap import similar
-
-    if top < 1:
-        raise InvalidParameter(f"--top must be at least 1, got {top}")
-    res = similar(_proj(ctx), _role(ctx, role, source_key), top=top)
+    res = ctx.obj.career(source_key).similar(role, top=top)
     rows = [{"role": r["role"], "score": round(r["score"], 4), "jaccard": round(r["jaccard"], 4),
              "shared": r["shared"], "iri": r["iri"]} for r in res]
     emit(fmt, {"results": rows}, rows, ["role", "score", "jaccard", "shared"])
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    if path.suffix.lower() != ".csv":
-        raise InvalidParameter(f"--output {str(path)!r} must end in .csv (for a picture use 'careergraph plot overlap')")
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InvalidParameter(f"Cannot write --output {str(path)!r}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise InvalidParameter(f"Cannot write --output {str(path)!r}: {exc.strerror or exc}") from None
-
-
 @cli.command("matrix", epilog="Example:\n  careergraph matrix \"Data Scientist\" \"ML Engineer\" \"MLOps Engineer\" "
              "--output overlap.csv")
 @click.argument("roles", nargs=-1, metavar="[ROLES]...")
-@click.option("--output", "-o", metavar="FILE.csv", type=click.Path(dir_okay=False),
-              help="Write the matrix as CSV to this file (default: print it).")
-@_source_option
+@click.option("--output", "-o", metavar="FILE.csv",
+              help="Write the matrix as CSV to this file ('-' for standard output; default: print it).")
+@source_option
 @common_options
 @click.pass_context
 def matrix_cmd(ctx, roles, output, source_key, fmt):
     """All-pairs skill Jaccard of ROLES (default: every role)."""
-    from ..overlap import matrix
-
-    if output and Path(output).suffix.lower() != ".csv":
-        raise InvalidParameter(f"--output {output!r} must end in .csv (for a picture use 'careergraph plot overlap')")
-    iris = [_role(ctx, r, source_key) for r in roles] or None
-    labels, m = matrix(_proj(ctx), iris)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["role", *labels])
-    for lab, row in zip(labels, m):
-        w.writerow([lab, *(f"{x:.4f}" for x in row)])
     if output:
-        _write_atomic(Path(output), buf.getvalue())
-        click.echo(f"wrote {output} ({len(labels)} x {len(labels)} roles)", err=True)
+        check_output(output, formats={".csv": "csv"}, what="matrix (CSV)")
+    labels, m = ctx.obj.career(source_key).matrix(roles)
+
+    def write_csv(fh) -> None:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["role", *labels])
+        for lab, row in zip(labels, m):
+            w.writerow([lab, *(f"{x:.4f}" for x in row)])
+
+    if output:
+        atomic_write(output, write_csv)
+        if output != "-":
+            click.echo(f"wrote {output} ({len(labels)} x {len(labels)} roles)", err=True)
         return
     if fmt == "json":
         emit(fmt, {"roles": labels, "matrix": [[round(float(x), 4) for x in row] for row in m]})
     elif fmt == "csv":
-        click.echo(buf.getvalue().rstrip("\n"))
+        atomic_write("-", write_csv)
     else:
         rows = [{"role": lab, **{str(k + 1): round(float(x), 2) for k, x in enumerate(row)}} for lab, row in zip(labels, m)]
         emit(fmt, rows, rows, ["role", *[str(k + 1) for k in range(len(labels))]],
@@ -271,7 +208,7 @@ def matrix_cmd(ctx, roles, output, source_key, fmt):
 @cli.command("gap", epilog="Example:\n  careergraph gap --have \"Python, SQL, Statistics\" --target \"Machine Learning Engineer\"")
 @click.option("--have", metavar="\"A, B\"", required=True, help="Skills you have (comma-separated).")
 @click.option("--target", metavar="ROLE", required=True, help="The role you aim for.")
-@_source_option
+@source_option
 @common_options
 @click.pass_context
 def gap_cmd(ctx, have, target, source_key, fmt):
@@ -280,14 +217,16 @@ def gap_cmd(ctx, have, target, source_key, fmt):
     Coverage is weighted by importance; a missing skill whose broader or
     narrower skill you hold counts half.
     """
-    from ..overlap import gap
-
-    res = gap(_proj(ctx), _skills(ctx, have, source_key), _role(ctx, target, source_key))
-    payload = {"target": res["target"], "coverage": res["coverage"], "have": res["have"],
-               "missing": [{k: m[k] for k in ("skill", "essential", "weight", "credit", "related_held")}
-                           for m in res["missing"]]}
-    rows = [{"missing skill": m["skill"], "essential": "yes" if m["essential"] else "no",
-             "weight": m["weight"], "partly covered by": m["related_held"]} for m in res["missing"]]
+    res = ctx.obj.career(source_key).gap(have, target)
+    keys = ("skill", "iri", "essential", "weight", "credit", "related_held")
+    payload = {"target": res["target"], "target_iri": res["target_iri"], "coverage": res["coverage"],
+               "have": res["have"],
+               "missing": [{k: m[k] for k in keys} for m in res["missing"]],
+               "missing_technology": [{k: m[k] for k in keys} for m in res["missing_technology"]]}
+    rows = [{"missing skill": m["skill"] + (" (technology)" if tech else ""),
+             "essential": "yes" if m["essential"] else "no",
+             "weight": m["weight"], "partly covered by": m["related_held"]}
+            for tech, items in ((False, res["missing"]), (True, res["missing_technology"])) for m in items]
     title = (f"{res['target']}: coverage {res['coverage']:.0%}; you have: "
              f"{', '.join(res['have']) if res['have'] else 'none of its skills'}")
     columns = ["missing skill", "essential", "weight", "partly covered by"]
@@ -301,17 +240,14 @@ def gap_cmd(ctx, have, target, source_key, fmt):
 @cli.command("recommend", epilog="Example:\n  careergraph recommend --have \"Python, PyTorch, Statistics\" --top 5")
 @click.option("--have", metavar="\"A, B\"", required=True, help="Skills you have (comma-separated).")
 @click.option("--top", type=int, default=10, show_default=True, metavar="K", help="How many roles.")
-@_source_option
+@source_option
 @common_options
 @click.pass_context
 def recommend_cmd(ctx, have, top, source_key, fmt):
     """Roles closest to a skill set, with the skills each still asks for."""
-    from ..overlap import recommend
-
-    if top < 1:
-        raise InvalidParameter(f"--top must be at least 1, got {top}")
-    res = recommend(_proj(ctx), _skills(ctx, have, source_key), top=top)
+    res = ctx.obj.career(source_key).recommend(have, top=top)
     rows = [{"role": r["role"], "score": round(r["score"], 4), "coverage": round(r["coverage"], 4),
-             "missing": r["missing"], "iri": r["iri"]} for r in res]
+             "missing": r["missing"], "missing_technology": r["missing_technology"], "iri": r["iri"]}
+            for r in res]
     shown = [{**r, "missing": _short_list(r["missing"])} for r in rows] if fmt == "table" else rows
     emit(fmt, {"results": rows}, shown, ["role", "score", "coverage", "missing"])

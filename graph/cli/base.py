@@ -15,20 +15,32 @@ import io
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
+from ..api import CareerGraph
 from ..errors import CareerGraphError
+from ..store import open_graph
 
-__all__ = ["Context", "cli", "common_options", "emit", "format_option", "main", "render_table", "store_option"]
+__all__ = ["Context", "cli", "common_options", "emit", "format_option", "main", "progress", "render_table",
+           "source_option", "store_option"]
 
 EXIT_OK, EXIT_NO_RESULT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+_STARTED = time.perf_counter()
+
+
+def progress(message: str) -> None:
+    """Print one progress line of long work on stderr, with the seconds since the command started."""
+    click.echo(f"[{time.perf_counter() - _STARTED:6.1f}s] {message}", err=True)
+
+
 class Context:
-    """Per-invocation state: the store folder and the lazily opened graph."""
+    """Per-invocation state: where the graph lives, opened on first use."""
 
     def __init__(self) -> None:
         self.store: str | None = None
@@ -36,11 +48,20 @@ class Context:
 
     @property
     def graph(self):
+        """The graph (a :class:`~careergraph.backends.Backend`), opened on first use."""
         if self._graph is None:
-            from ..store import open_graph
-
             self._graph = open_graph(self.store)
         return self._graph
+
+    def career(self, source: str | None = None) -> CareerGraph:
+        """The one CareerGraph a command calls, narrowed to ``source``."""
+        return CareerGraph(graph=self.graph, source=source, progress=progress)
+
+    def release(self) -> None:
+        """Close the graph (an on-disk store holds a lock on its folder until closed)."""
+        if self._graph is not None:
+            self._graph.close()
+        self._graph = None
 
 
 def _set_store(ctx: click.Context, _param, value):
@@ -72,6 +93,12 @@ def format_option(f: Callable) -> Callable:
         show_default=True,
         help="Output format.",
     )(f)
+
+
+def source_option(f: Callable) -> Callable:
+    """``--source KEY``: resolve names only within one dataset."""
+    return click.option("--source", "source_key", metavar="KEY",
+                        help="Resolve names only in this dataset: seed, esco, onet ...")(f)
 
 
 def common_options(f: Callable) -> Callable:
@@ -209,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+    except Exception as exc:
         click.echo(f"internal error: {type(exc).__name__}: {exc} (please report this; "
                    "set CAREERGRAPH_DEBUG=1 for a traceback)", err=True)
         if os.environ.get("CAREERGRAPH_DEBUG"):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ..errors import InvalidParameter
-from ..queries import list_queries, load_query, run_query
+from ..errors import InvalidParameter, clip
+from ..queries import list_queries, load_query
 from ..vocab import PREFIXES
-from .base import cli, common_options, emit, format_option
+from .base import cli, common_options, emit, format_option, source_option
 
-__all__ = ["query_cmd", "queries_cmd"]
+__all__ = ["queries_cmd", "query_cmd"]
 
 
 @cli.command(
@@ -21,18 +21,11 @@ __all__ = ["query_cmd", "queries_cmd"]
 @format_option
 def queries_cmd(tag: str | None, show_all: bool, fmt: str) -> None:
     """List the named SPARQL queries with their summaries and parameters."""
-    rows = []
-    for q in list_queries():
-        internal = q.is_violation or "projection" in q.tags
-        if (internal and not show_all) or (tag and tag not in q.tags):
-            continue
-        rows.append({
-            "name": q.name,
-            "summary": q.summary,
-            "parameters": [p.name + ("?" if p.optional else "") for p in q.parameters],
-            "tags": list(q.tags),
-        })
-    emit(fmt, rows, columns=["name", "parameters", "summary"])
+    found = [q for q in list_queries() if (show_all or not q.internal) and (not tag or tag in q.tags)]
+    rows = [{"name": q.name, "summary": q.summary,
+             "parameters": [p.name + ("?" if p.optional else "") for p in q.parameters],
+             "tags": list(q.tags)} for q in found]
+    emit(fmt, [q.as_dict() for q in found], rows, ["name", "parameters", "summary"])
 
 
 # Longest namespaces first, so cgr: wins over cgid: for role IRIs.
@@ -52,9 +45,13 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise InvalidParameter(f"--param {pair!r} is not NAME=VALUE; write e.g. --param role=\"Data Scientist\"")
-        params[name.strip().lstrip("?")] = value
+        name = name.strip().lstrip("?")
+        if not sep or not name:
+            raise InvalidParameter(f"--param {clip(pair)} is not NAME=VALUE; write e.g. --param role=\"Data Scientist\"")
+        if name in params:
+            raise InvalidParameter(f"--param {name} is given twice ({clip(params[name])} and {clip(value)}); "
+                                   "give each parameter once")
+        params[name] = value
     return params
 
 
@@ -65,18 +62,18 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.argument("name")
 @click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE",
               help="Bind a query parameter (repeatable). Names of roles, skills... resolve by label.")
-@click.option("--source", metavar="KEY", help="Resolve names only within one dataset (seed, esco, onet).")
+@source_option
 @common_options
 @click.pass_obj
-def query_cmd(obj, name: str, pairs: tuple[str, ...], source: str | None, fmt: str) -> None:
+def query_cmd(obj, name: str, pairs: tuple[str, ...], source_key: str | None, fmt: str) -> None:
     """Run a named query (see 'careergraph queries') or a .rq file.
 
     Parameter values are bound as RDF terms, never pasted into the query
-    text. Updates (INSERT, DELETE, LOAD, CLEAR ...) are refused. Exits 1 when
-    the query returns no rows.
+    text. Updates (INSERT, DELETE, LOAD, CLEAR ...) and SERVICE are refused.
+    Exits 1 when the query returns no rows.
     """
     qf = load_query(name)
-    result = run_query(obj.graph, qf, _parse_params(pairs), source=source)
+    result = obj.career(source_key).query(qf, _parse_params(pairs))
     rows = result.rows if fmt != "table" else [{k: _short(v) for k, v in r.items()} for r in result.rows]
     emit(fmt, {"query": qf.name, "vars": result.vars, "results": result.rows}, rows=rows, columns=result.vars)
     if not result.rows:

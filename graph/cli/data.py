@@ -6,30 +6,19 @@ import time
 
 import click
 
+from ..importers import import_crosswalk, import_esco, import_onet
+from ..store import drop_source, list_sources, open_graph
 from .base import EXIT_NO_RESULT, cli, common_options, emit, store_option
 
-__all__ = ["import_group", "sources_cmd", "drop_cmd"]
+__all__ = ["drop_cmd", "import_group", "sources_cmd"]
 
 
-
-
-
-def _open(obj, create: bool = True):
-    from ..store import open_graph
-
+def _open(obj):
     if obj.store is None:
         raise click.UsageError("imports need an on-disk store: give --store DIR (or set CAREERGRAPH_STORE)")
     if obj._graph is None:
-        obj._graph = open_graph(obj.store, create=create)
+        obj._graph = open_graph(obj.store, create=True)
     return obj._graph
-
-
-def _release(obj) -> None:
-    """Close the store (Oxigraph holds a lock on the folder until the object is collected)."""
-    import gc
-
-    obj._graph = None
-    gc.collect()
 
 
 def _progress(started: float):
@@ -81,13 +70,11 @@ def import_group() -> None:
 @click.pass_obj
 def import_esco_cmd(obj, paths, language: str, fmt: str) -> None:
     """Import ESCO v1.1.1 from its CSV zip archives, their folder or the CSV files."""
-    from ..importers import import_esco
-
     started = time.perf_counter()
     try:
         _report(import_esco(_open(obj), list(paths), language=language, progress=_progress(started)), fmt)
     finally:
-        _release(obj)
+        obj.release()
 
 
 @import_group.command(
@@ -99,13 +86,11 @@ def import_esco_cmd(obj, paths, language: str, fmt: str) -> None:
 @click.pass_obj
 def import_onet_cmd(obj, folder, fmt: str) -> None:
     """Import O*NET (Occupation Data, Skills, Technology Skills, Related Occupations)."""
-    from ..importers import import_onet
-
     started = time.perf_counter()
     try:
         _report(import_onet(_open(obj), folder, progress=_progress(started)), fmt)
     finally:
-        _release(obj)
+        obj.release()
 
 
 @import_group.command(
@@ -119,13 +104,11 @@ def import_onet_cmd(obj, folder, fmt: str) -> None:
 @click.pass_obj
 def import_crosswalk_cmd(obj, file, no_seed_links: bool, fmt: str) -> None:
     """Link ESCO and O*NET occupations (Nesta crosswalk) and the seed roles; import both first."""
-    from ..importers import import_crosswalk
-
     started = time.perf_counter()
     try:
         _report(import_crosswalk(_open(obj), file, seed_links=not no_seed_links, progress=_progress(started)), fmt)
     finally:
-        _release(obj)
+        obj.release()
 
 
 @cli.command("sources", epilog="Example:\n  careergraph sources --store ./cg --format json")
@@ -133,12 +116,10 @@ def import_crosswalk_cmd(obj, file, no_seed_links: bool, fmt: str) -> None:
 @click.pass_obj
 def sources_cmd(obj, fmt: str) -> None:
     """List the imported sources: key, version, import date, triples, named graph, files."""
-    from ..store import list_sources
-
     try:
         recs = [r.as_dict() for r in list_sources(obj.graph)]
     finally:
-        _release(obj)
+        obj.release()
     if not recs:
         click.echo("no imported sources (only the built-in ontology and seed)", err=True)
         if fmt == "json":
@@ -154,12 +135,10 @@ def sources_cmd(obj, fmt: str) -> None:
 @click.pass_obj
 def drop_cmd(obj, source: str) -> None:
     """Remove one imported source (its named graph and its record)."""
-    from ..store import drop_source
-
     if obj.store is None:
         raise click.UsageError("drop needs an on-disk store: give --store DIR")
     try:
         rec = drop_source(obj.graph, source)
     finally:
-        _release(obj)
+        obj.release()
     click.echo(f"dropped {rec.key} (<{rec.graph}>, {rec.triples:,} triples)", err=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 
+from ..evaluate import evaluate
 from .base import cli, common_options, emit
 
 __all__ = ["evaluate_cmd"]
@@ -41,8 +42,6 @@ def evaluate_cmd(ctx, truth, k, tiers, seed, fmt):
     edges) and reports precision@k, recall@k, nDCG@k (tiers as grades) and
     MAP, with a random and a same-SOC-minor-group baseline from the same run.
     """
-    from ..evaluate import evaluate
-
     click.echo("evaluate: projecting the graph and ranking every source occupation ...", err=True)
     res = evaluate(ctx.obj.graph, truth, k=k, tiers=list(tiers) or None, seed=seed)
     payload = res.to_dict()

@@ -1,74 +1,43 @@
 """Picture and export commands: ``plot career-map|overlap|skills|salaries|gap`` and ``export``.
 
-Each writes one file (``--output``; PNG, SVG or PDF by extension for plots)
-and prints ``wrote FILE`` to stderr. Bad input (an unknown role, extension or
-folder) raises a careergraph error: one line on stderr, exit status 2.
+Each checks its ``--output`` first (extension, folder; ``-`` is standard
+output), makes one :class:`~careergraph.api.CareerGraph` call and writes the
+file with the one atomic writer, printing ``wrote FILE`` on stderr. Bad input
+(an unknown role, extension or folder) is one line on stderr, exit status 2.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import click
 
-from ..errors import InvalidParameter
-from .base import cli, store_option
+from .._io import STDOUT, check_output
+from ..export import EXTENSIONS
+from ..viz import FORMATS, save_figure
+from .base import cli, source_option, store_option
 
 __all__ = ["career_map_cmd", "export_cmd", "gap_cmd", "overlap_cmd", "plot", "salaries_cmd", "skills_cmd"]
 
 _DEFAULT_OVERLAP_ROLES = 40
 
 
-def _check_output(path: str, allowed: dict[str, str], what: str = "image") -> Path:
-    """Fail early (before any work) on a bad extension or an unwritable folder."""
-    p = Path(path)
-    ext = p.suffix.lower()
-    if ext not in allowed:
-        shown = repr(ext) if ext else "(none)"
-        raise InvalidParameter(f"Unknown {what} extension {shown} in '{p}'; use one of {', '.join(allowed)}")
-    _check_folder(p)
-    return p
-
-
-def _check_folder(p: Path) -> None:
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise InvalidParameter(f"Cannot write '{p}': folder '{folder}' does not exist; create it first")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InvalidParameter(f"Cannot write '{p}': folder '{folder}' is not writable; choose another --output")
-    if p.is_dir():
-        raise InvalidParameter(f"Cannot write '{p}': it is a folder; give a file name")
-
-
 def _output_option(f):
     return click.option("--output", "-o", required=True, metavar="FILE",
-                        help="File to write: .png, .svg or .pdf.")(f)
+                        help="File to write: .png, .svg or .pdf ('-' writes PNG to standard output).")(f)
 
 
-def _save(ax, path: Path) -> None:
+def _check(output: str) -> None:
+    check_output(output, formats=FORMATS, what="image")
+
+
+def _save(ax, output: str) -> None:
     import matplotlib.pyplot as plt
 
-    from ..viz import save_figure
-
-    fig = ax.figure
     try:
-        save_figure(fig, path)
+        save_figure(ax, output, fmt="png" if output == STDOUT else None)
     finally:
-        plt.close(fig)
-    click.echo(f"wrote {path}", err=True)
-
-
-def _projection(obj):
-    from ..project import project
-
-    return project(obj.graph)
-
-
-def _roles(obj, names) -> list[str]:
-    from ..resolve import resolve
-
-    return [str(resolve(obj.graph, n, kind="role")) for n in names]
+        plt.close(ax.figure)
+    if output != STDOUT:
+        click.echo(f"wrote {output}", err=True)
 
 
 def _agg() -> None:
@@ -93,26 +62,19 @@ def plot() -> None:
     epilog="Example:\n  careergraph plot career-map --path 'Junior ML Engineer' 'Lead ML Engineer' --output map.png",
 )
 @click.option("--path", "path_", nargs=2, metavar="FROM TO", help="Highlight the cheapest route between two roles.")
-@click.option("--by", type=click.Choice(["steps", "years", "skills"]), default="steps", show_default=True,
-              help="Cost of the highlighted route.")
+@click.option("--by", default="steps", show_default=True, help="Cost of the highlighted route: steps, years or skills.")
 @click.option("--lateral", is_flag=True, help="Let the route use inferred moves between similar roles.")
 @click.option("--max-roles", type=click.IntRange(min=1), default=60, show_default=True,
               help="Draw at most this many roles (the route first, then the best connected).")
 @_output_option
+@source_option
 @store_option
 @click.pass_obj
-def career_map_cmd(obj, path_, by: str, lateral: bool, max_roles: int, output: str) -> None:
+def career_map_cmd(obj, path_, by: str, lateral: bool, max_roles: int, output: str, source_key) -> None:
     """Draw the career ladders by track and level, with the moves between roles."""
-    out = _check_output(output, _image_formats())
-    from ..viz import plot_career_map
-
-    proj = _projection(obj)
-    route = None
-    if path_:
-        from ..paths import find_path
-
-        route = find_path(proj, path_[0], path_[1], by=by, lateral=lateral)
-    _save(plot_career_map(proj, highlight_path=route, max_roles=max_roles), out)
+    _check(output)
+    _save(obj.career(source_key).plot_career_map(path=path_ or None, by=by, lateral=lateral,
+                                                 max_roles=max_roles), output)
 
 
 @plot.command(
@@ -124,30 +86,16 @@ def career_map_cmd(obj, path_, by: str, lateral: bool, max_roles: int, output: s
 @click.option("--top", type=click.IntRange(min=2), default=_DEFAULT_OVERLAP_ROLES, show_default=True,
               help="Without ROLES: the roles with the most skills, at most this many.")
 @_output_option
+@source_option
 @store_option
 @click.pass_obj
-def overlap_cmd(obj, roles: tuple[str, ...], top: int, output: str) -> None:
+def overlap_cmd(obj, roles: tuple[str, ...], top: int, output: str, source_key) -> None:
     """Draw the skill overlap (Jaccard) of roles as a clustered heatmap.
 
     Without ROLES, the roles with the most skills are compared.
     """
-    out = _check_output(output, _image_formats())
-    import numpy as np
-
-    from ..overlap import matrix
-    from ..viz import plot_overlap
-
-    proj = _projection(obj)
-    if roles:
-        iris = _roles(obj, roles)
-    else:
-        counts = np.diff(proj.role_skill.indptr)
-        ranked = [i for i in np.argsort(-counts, kind="stable") if counts[i] > 0][:top]
-        iris = [proj.roles[i] for i in ranked]
-    if len(iris) < 2:
-        raise InvalidParameter("Give at least two roles with skills to compare")
-    labels, m = matrix(proj, iris)
-    _save(plot_overlap(labels, m), out)
+    _check(output)
+    _save(obj.career(source_key).plot_overlap(roles, top=top), output)
 
 
 @plot.command(
@@ -158,15 +106,13 @@ def overlap_cmd(obj, roles: tuple[str, ...], top: int, output: str) -> None:
 @click.option("--max-skills", type=click.IntRange(min=1), default=40, show_default=True,
               help="Draw at most this many skills (the most shared first).")
 @_output_option
+@source_option
 @store_option
 @click.pass_obj
-def skills_cmd(obj, roles: tuple[str, ...], max_skills: int, output: str) -> None:
+def skills_cmd(obj, roles: tuple[str, ...], max_skills: int, output: str, source_key) -> None:
     """Draw the skills roles need: essential solid, optional dashed."""
-    out = _check_output(output, _image_formats())
-    from ..viz import plot_role_skills
-
-    proj = _projection(obj)
-    _save(plot_role_skills(proj, _roles(obj, roles), max_skills=max_skills), out)
+    _check(output)
+    _save(obj.career(source_key).plot_skills(roles, max_skills=max_skills), output)
 
 
 @plot.command(
@@ -175,25 +121,16 @@ def skills_cmd(obj, roles: tuple[str, ...], max_skills: int, output: str) -> Non
 )
 @click.argument("roles", nargs=-1)
 @_output_option
+@source_option
 @store_option
 @click.pass_obj
-def salaries_cmd(obj, roles: tuple[str, ...], output: str) -> None:
+def salaries_cmd(obj, roles: tuple[str, ...], output: str, source_key) -> None:
     """Draw salary ranges and marks per role and source (all roles with figures by default).
 
     Exits 1 when the roles have no salary observations.
     """
-    out = _check_output(output, _image_formats())
-    from ..queries import run_query
-    from ..viz import plot_salaries
-
-    rows = run_query(obj.graph, "plot-salaries").rows
-    if roles:
-        want = set(_roles(obj, roles))
-        rows = [r for r in rows if r["role"] in want]
-    if not rows:
-        click.echo("no salary observations for " + (", ".join(repr(r) for r in roles) or "any role"), err=True)
-        raise SystemExit(1)
-    _save(plot_salaries(rows), out)
+    _check(output)
+    _save(obj.career(source_key).plot_salaries(roles), output)
 
 
 @plot.command(
@@ -201,26 +138,20 @@ def salaries_cmd(obj, roles: tuple[str, ...], output: str) -> None:
     epilog="Example:\n  careergraph plot gap --have Python --have SQL --have Statistics "
     "--target 'Machine Learning Engineer' --output gap.png",
 )
-@click.option("--have", "have", multiple=True, metavar="SKILLS",
+@click.option("--have", "have", multiple=True, metavar="SKILLS", required=True,
               help="Skills you have (repeatable, or comma-separated).")
 @click.option("--target", required=True, metavar="ROLE", help="The role you aim for.")
 @click.option("--max-skills", type=click.IntRange(min=1), default=40, show_default=True,
               help="Draw at most this many skills (the most important first).")
 @_output_option
+@source_option
 @store_option
 @click.pass_obj
-def gap_cmd(obj, have: tuple[str, ...], target: str, max_skills: int, output: str) -> None:
+def gap_cmd(obj, have: tuple[str, ...], target: str, max_skills: int, output: str, source_key) -> None:
     """Draw which skills of a target role you have and which you miss, by importance."""
-    out = _check_output(output, _image_formats())
-    from ..overlap import gap
-    from ..resolve import resolve_many
-    from ..viz import plot_gap
-
+    _check(output)
     names = [n.strip() for h in have for n in h.split(",") if n.strip()]
-    skills = [str(s) for s in resolve_many(obj.graph, names, kind="skill")] if names else []
-    proj = _projection(obj)
-    target_iri = _roles(obj, [target])[0]
-    _save(plot_gap(gap(proj, skills, target_iri), proj=proj, max_skills=max_skills), out)
+    _save(obj.career(source_key).plot_gap(names, target, max_skills=max_skills), output)
 
 
 @cli.command(
@@ -230,20 +161,13 @@ def gap_cmd(obj, have: tuple[str, ...], target: str, max_skills: int, output: st
 @click.option("--format", "fmt", required=True, type=click.Choice(["graphml", "gexf", "json", "turtle", "nt"]),
               help="graphml/gexf/json: roles, skills, moves and requirements (Gephi, Cytoscape); "
               "turtle/nt: every RDF triple.")
-@click.option("--output", "-o", required=True, metavar="FILE", help="File to write (its folder must exist).")
+@click.option("--output", "-o", required=True, metavar="FILE",
+              help="File to write (its folder must exist; '-' for standard output).")
 @store_option
 @click.pass_obj
 def export_cmd(obj, fmt: str, output: str) -> None:
     """Write the graph to a file for other tools."""
-    from ..export import export
-
-    p = Path(output)
-    _check_folder(p)
-    export(obj.graph, fmt, p)
-    click.echo(f"wrote {p}", err=True)
-
-
-def _image_formats() -> dict[str, str]:
-    from ..viz import FORMATS
-
-    return FORMATS
+    check_output(output, formats=EXTENSIONS, fmt=fmt, what="export")
+    obj.career().export(fmt, output)
+    if output != STDOUT:
+        click.echo(f"wrote {output}", err=True)

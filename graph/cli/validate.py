@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import ValidationFailed
+from ..validate import validate
 from .base import Context, cli, common_options, emit
 
 __all__ = ["validate_cmd"]
@@ -32,8 +33,6 @@ def validate_cmd(obj: Context, files: tuple[str, ...], no_base: bool, shapes: st
     path), so they may refer to seed roles and skills. Without FILEs the
     built-in graph, or the --store, is checked.
     """
-    from ..validate import validate
-
     if files:
         report = validate(files=list(files), shapes=shapes, base=not no_base, queries=not no_queries,
                           shacl=not no_shacl)

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import ImportDataError
-from ..store import SourceRecord, replace_graph
+from ..store import SourceRecord, replace_source
 
 __all__ = ["FileSet", "ImportSummary", "NTWriter", "Progress", "lit", "ref"]
 
@@ -238,7 +238,7 @@ def finish(graph, nt: NTWriter, summary: ImportSummary, *, dataset: str, label: 
                            version=summary.version,
                            imported=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
                            triples=nt.count, files=tuple(summary.files))
-        replace_graph(graph, summary.graph, nt.path, rec, progress=progress)
+        replace_source(graph, nt.path, rec, progress=progress)
     finally:
         nt.discard()
     summary.triples = nt.count

@@ -22,10 +22,27 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..errors import ImportDataError
-from ..store import oxigraph_store
-from ._common import (CGID, PROV, RDF_TYPE, RDFS_LABEL, SKOS, XSD, FileSet, ImportSummary, NTWriter,
-                      Progress, cg, file_node, finish, lit, ref)
+from ..queries import run_query
+from ._common import (
+    CGID,
+    PROV,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS,
+    XSD,
+    FileSet,
+    ImportSummary,
+    NTWriter,
+    Progress,
+    cg,
+    file_node,
+    finish,
+    lit,
+    ref,
+)
 
 __all__ = ["CROSSWALK_COLS", "SEED_LINKS", "import_crosswalk"]
 
@@ -58,10 +75,8 @@ def _existing(graph, iris: set[str], cls: str) -> set[str]:
     """The subset of ``iris`` typed ``cls`` in the store (one query)."""
     if not iris:
         return set()
-    store = oxigraph_store(graph)
-    values = " ".join(f"<{i}>" for i in sorted(iris))
-    q = f"SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }} ?e a <{cls}> }}"
-    return {row["e"].value for row in store.query(q, use_default_graph_as_union=True)}
+    typed = run_query(graph, "SELECT DISTINCT ?e ?cls WHERE { ?e a ?cls }", {"cls": ox.NamedNode(cls)}).column("e")
+    return iris & set(typed)
 
 
 def import_crosswalk(graph, path, *, seed_links: bool = True, progress: Progress | None = None) -> ImportSummary:

@@ -1,8 +1,10 @@
-"""Extra role-feature blocks for the similarity model, read from the graph.
+"""Extra role-feature blocks for the similarity model, built from query rows (pure).
 
-:func:`add_features` fills :attr:`careergraph.project.Projection.features`
-with roles × n sparse blocks that :class:`careergraph.similarity.SimilarityModel`
-compares by cosine, next to the ``"skills"`` block (``role_skill``):
+:func:`feature_blocks` turns the rows of the queries in :data:`BLOCKS` into
+the roles × n sparse blocks of :attr:`Projection.features`, which
+:class:`careergraph.similarity.SimilarityModel` compares by cosine, next to
+the ``"skills"`` block (``role_skill``). Nothing here reads the graph:
+:mod:`careergraph.projection.build` runs the queries.
 
 ================  =========================  ==========================================
 block             query                      columns and weights
@@ -37,12 +39,6 @@ has curated moves for, and is evaluated against such moves
 
 Examples
 --------
->>> from careergraph.examples import toy_graph
->>> from careergraph.project import project
->>> proj = project(toy_graph(), cache=False)
->>> add_features(toy_graph(), proj)
->>> proj.features
-{}
 >>> tokenize("Designs and develops statistical models; analyses data.")
 ['design', 'develop', 'statistic', 'model', 'analy', 'data']
 """
@@ -52,17 +48,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
 
 __all__ = [
     "BLOCKS",
-    "add_features",
+    "BUILDERS",
+    "feature_blocks",
     "hierarchy_block",
-    "ratings_block",
     "idf_weights",
+    "ratings_block",
     "stem",
     "technology_block",
     "text_block",
@@ -82,11 +79,7 @@ TITLE_WEIGHT = 2
 
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 _STOP = frozenset(
-    """a about above after all also an and any are as at be been being both but by can could do does
-    during each either etc for from had has have how if in including into is it its may more most
-    must no nor not of on or other others over per such than that the their them then there these
-    they this those through to under up upon use used using various via was were what when where
-    whether which while who whom will with within without would""".split()
+    ["a", "about", "above", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "being", "both", "but", "by", "can", "could", "do", "does", "during", "each", "either", "etc", "for", "from", "had", "has", "have", "how", "if", "in", "including", "into", "is", "it", "its", "may", "more", "most", "must", "no", "nor", "not", "of", "on", "or", "other", "others", "over", "per", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "under", "up", "upon", "use", "used", "using", "various", "via", "was", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "will", "with", "within", "without", "would"]
 )
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ies", "es", "s", "ed", "al", "ly")
 
@@ -320,61 +313,33 @@ def text_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
     return sp.csr_matrix(m @ sp.diags(idf_weights(m))) if m.shape[1] else m
 
 
-_BUILDERS = {"ratings": ratings_block, "technology": technology_block, "hierarchy": hierarchy_block, "text": text_block}
+#: Block name -> the function that builds it from the rows of its query.
+BUILDERS = {"ratings": ratings_block, "technology": technology_block, "hierarchy": hierarchy_block, "text": text_block}
 
 
-def add_features(graph, projection, *, blocks: Sequence[str] | None = None) -> None:
-    """Fill ``projection.features`` with the blocks the graph has data for.
+def feature_blocks(rows_of: Mapping[str, Iterable[Mapping]], role_index: Mapping[str, int]) -> dict[str, sp.csr_matrix]:
+    """Every block the rows have data for: ``{name: roles × n matrix}``.
+
+    A block is kept only when at least two roles have a non-zero row.
 
     Parameters
     ----------
-    graph : rdflib.Dataset
-        The graph the projection was made from.
-    projection : Projection
-        Its ``features`` dict is updated in place (existing blocks of the
-        same name are replaced).
-    blocks : sequence of str, optional
-        Names from :data:`BLOCKS`; all by default.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    InvalidParameter
-        An unknown block name.
-    QueryError
-        A projection query fails.
+    rows_of : dict
+        Block name (of :data:`BLOCKS`) -> the rows of its query.
+    role_index : dict
+        Role IRI -> row.
 
     Examples
     --------
-    >>> from careergraph.examples import graph_from_turtle
-    >>> from careergraph.project import project
-    >>> g = graph_from_turtle('''
-    ... cgr:a a cg:Role ; rdfs:label "Data Scientist" ; cg:onetCode "15-2051.00" ;
-    ...     dcterms:description "Develop statistical models." ; skos:broader onet:soc-15-2000 .
-    ... cgr:b a cg:Role ; rdfs:label "Statistician" ; cg:onetCode "15-2041.00" ;
-    ...     dcterms:description "Apply statistical methods." ; skos:broader onet:soc-15-2000 .
-    ... ''')
-    >>> p = project(g, cache=False)
-    >>> add_features(g, p)
-    >>> sorted(p.features), p.features["hierarchy"].shape
-    (['hierarchy', 'text'], (2, 1))
+    >>> rows = {"hierarchy": [{"role": "a", "group": "15"}, {"role": "b", "group": "15"}]}
+    >>> sorted(feature_blocks(rows, {"a": 0, "b": 1}))
+    ['hierarchy']
+    >>> feature_blocks({"hierarchy": [{"role": "a", "group": "15"}]}, {"a": 0, "b": 1})
+    {}
     """
-    from .errors import InvalidParameter, suggest
-    from .project import projection_rows
-
-    names = list(BLOCKS) if blocks is None else list(blocks)
-    for name in names:
-        if name not in BLOCKS:
-            raise InvalidParameter(f"Unknown feature block {name!r}"
-                                   + (f"; did you mean {suggest(name, list(BLOCKS))[0]!r}?"
-                                      if suggest(name, list(BLOCKS)) else "")
-                                   + f"; known blocks: {', '.join(BLOCKS)}")
-    for name in names:
-        m = _BUILDERS[name](projection_rows(graph, BLOCKS[name]), projection.role_index)
+    out = {}
+    for name, block_rows in rows_of.items():
+        m = BUILDERS[name](block_rows, role_index)
         if np.count_nonzero(np.diff(m.indptr)) >= 2:
-            projection.features[name] = m
-        else:
-            projection.features.pop(name, None)
+            out[name] = m
+    return out

@@ -5,9 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import careergraph.projection
+from careergraph.errors import OutputError, RoleNotFound, SkillNotFound
 from careergraph.examples import graph_from_turtle, toy_graph
-from careergraph.project import KINDS, project
+from careergraph.projection import KINDS, build, forget, project
 from careergraph.queries import load_query
+from careergraph.resolve import Resolver
+from careergraph.similarity import similar
+from careergraph.store import SEED_GRAPH, SourceRecord, drop_source, open_graph, replace_source
 
 CGR = "https://w3id.org/careergraph/id/role/"
 CGS = "https://w3id.org/careergraph/id/skill/"
@@ -62,17 +67,23 @@ def test_transitions(toy):
 
 
 def test_education_and_salaries(toy):
-    assert [e["label"] for e in toy.education()[CGR + "junior"]] == ["Bachelor's degree"]
-    assert toy.education()[CGR + "junior"][0]["fields"] == ["Computer Science"]
-    s = toy.salaries()[CGR + "junior"][0]
+    assert [e["label"] for e in toy.education[CGR + "junior"]] == ["Bachelor's degree"]
+    assert toy.education[CGR + "junior"][0]["fields"] == ["Computer Science"]
+    s = toy.salaries[CGR + "junior"][0]
     assert (s["source_label"], s["statistic"], s["amount"]) == ("Acme Salaries", "median", 100000.0)
 
 
-def test_cache_per_graph_object():
+def test_memo_per_graph_object_and_data_version(tmp_path):
     g = toy_graph()
-    assert project(g) is project(g)
-    assert project(g, cache=False) is not project(g)
-    assert project(toy_graph()) is not project(g)
+    p = project(g)
+    assert project(g) is p and build(g) is not p
+    assert project(toy_graph()) is not p
+    nt = tmp_path / "src.nt"
+    nt.write_text(f"<{CGR}imported> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                  "<https://w3id.org/careergraph/ontology#Role> .\n")
+    replace_source(g, nt, _record())
+    q = project(g)
+    assert q is not p and CGR + "imported" in q.role_index and CGR + "imported" not in p.role_index
 
 
 def test_skill_without_type_and_duplicate_links():
@@ -90,11 +101,36 @@ def test_empty_graph():
     assert p.roles == [] and p.role_skill.shape == (0, 0)
 
 
-def test_find_role_suggests(toy):
-    from careergraph.errors import RoleNotFound
+def test_algorithms_take_iris(toy):
+    with pytest.raises(RoleNotFound, match="no role has that IRI"):
+        toy.row("Lead Engineer")
+    with pytest.raises(SkillNotFound, match="no skill has that IRI"):
+        toy.column("Python")
+    assert toy.row(CGR + "lead") == toy.role_index[CGR + "lead"]
 
-    with pytest.raises(RoleNotFound, match="Lead Engineer"):
-        toy.find_role("lead enginer")
+
+def test_rank_skills_essential_first_then_weight(toy):
+    cols = toy.skill_set(CGR + "senior")
+    ranked = [toy.skill_labels[toy.skills[j]] for j in toy.rank_skills(cols, CGR + "senior")]
+    assert ranked == ["Python", "SQL", "PyTorch", "Git"]
+
+
+def test_derived_data_is_computed_once(toy):
+    calls = []
+
+    def count(p, k):
+        calls.append(k)
+        return k * 2
+
+    assert toy.derived(count, 2) == 4 == toy.derived(count, 2)
+    assert toy.derived(count, 3) == 6 and calls == [2, 3]
+
+
+def test_label_index_in_the_projection(toy):
+    roles = toy.names.kind("role")
+    assert roles.lookup("LEAD engineer") == [(CGR + "lead", True)]
+    assert roles.label(CGR + "lead") == "Lead Engineer"
+    assert "seed" in roles.datasets(CGR + "lead")
 
 
 def test_seed_projection(seed_graph):
@@ -113,7 +149,7 @@ def test_requires_skill_only_links_and_importance():
     cgr:req a cg:SkillRequirement ; cg:requirementOf cgr:a ; cg:requiredSkill cgs:x ; cg:importance 0.7 .
     cgr:stray a cg:SkillRequirement ; cg:requirementOf cgr:a ; cg:requiredSkill cgs:z ; cg:importance 0.9 .
     """)
-    p = project(g, cache=False)
+    p = build(g)
     # x: only requiresSkill (essential) with its importance; y: optional, not doubled; z: no link, no column weight
     assert p.skills_of(CGR + "a") == {CGS + "x": 0.7, CGS + "y": 0.5}
     assert p.essential.nnz == 1 and p.essential[0, p.skill_index[CGS + "x"]]
@@ -130,8 +166,6 @@ cgr:c a cg:Role ; rdfs:label "Roofer" ; cg:onetCode "47-2181.00" ; cg:essentialS
 
 
 def test_features_built_with_the_projection_and_used_by_similar():
-    from careergraph.overlap import similar
-
     p = project(graph_from_turtle(ONET_LIKE))
     assert {"hierarchy", "text"} <= set(p.features)
     res = similar(p, CGR + "a", top=2)
@@ -139,59 +173,37 @@ def test_features_built_with_the_projection_and_used_by_similar():
     assert res[0]["iri"] == CGR + "b" and res[0]["score"] > 0
 
 
-def test_unique_role_agrees_with_resolve():
-    from careergraph.errors import AmbiguousName
-    from careergraph.resolve import resolve
-
-    g = graph_from_turtle("""
-    cgr:a a cg:Role ; rdfs:label "Analyst" ; cg:inDataset <https://w3id.org/careergraph/id/dataset/seed> .
-    cgr:b a cg:Role ; rdfs:label "analyst" ; cg:inDataset <https://w3id.org/careergraph/id/dataset/esco> ; skos:exactMatch cgr:a .
-    cgr:c a cg:Role ; rdfs:label "Tester" ; cg:inDataset <https://w3id.org/careergraph/id/dataset/seed> .
-    cgr:d a cg:Role ; skos:prefLabel "tester" ; cg:inDataset <https://w3id.org/careergraph/id/dataset/esco> .
-    <https://w3id.org/careergraph/id/dataset/seed> cg:datasetKey "seed" . <https://w3id.org/careergraph/id/dataset/esco> cg:datasetKey "esco" .
-    """)
-    p = project(g)
-    assert p.unique_role("ANALYST") == str(resolve(g, "ANALYST")) == CGR + "a"   # exactMatch: the seed's
-    assert p.unique_role("analyst", source="esco") == str(resolve(g, "analyst", source="esco")) == CGR + "b"
-    assert p.unique_role("tester") is None                                       # two roles: ask resolve
-    with pytest.raises(AmbiguousName):
-        resolve(g, "tester")
-    assert p.unique_role("Tester", source="esco") == CGR + "d"
-    assert p.unique_role("cgr:a") is None and p.unique_role("nobody") is None
-
-
 # -- the on-disk projection cache --------------------------------------------------------------------
 
 TINY = """
-@prefix cg: <https://w3id.org/careergraph/ontology#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-<https://w3id.org/careergraph/id/role/tiny-a> a cg:Role ; rdfs:label "Tiny A" ;
-    cg:requiresSkill <https://w3id.org/careergraph/id/skill/tiny-x> .
-<https://w3id.org/careergraph/id/skill/tiny-x> a cg:Skill ; rdfs:label "Tiny X" .
+<https://w3id.org/careergraph/id/role/tiny-a> a <https://w3id.org/careergraph/ontology#Role> ;
+    <http://www.w3.org/2000/01/rdf-schema#label> "Tiny A" ;
+    <https://w3id.org/careergraph/ontology#requiresSkill> <https://w3id.org/careergraph/id/skill/tiny-x> .
+<https://w3id.org/careergraph/id/skill/tiny-x> a <https://w3id.org/careergraph/ontology#Skill> ;
+    <http://www.w3.org/2000/01/rdf-schema#label> "Tiny X" .
 """
+
+
+def _record() -> SourceRecord:
+    return SourceRecord(key="test", graph="https://w3id.org/careergraph/graph/test",
+                        dataset="https://w3id.org/careergraph/id/dataset/test", version="1",
+                        imported="2024-01-01T00:00:00Z", triples=1)
 
 
 @pytest.fixture
 def disk_graph(tmp_path):
-    import pyoxigraph as ox
-
-    from careergraph.project import clear_cache, set_store_folder
-    from careergraph.store import SEED_GRAPH, open_graph
-
     folder = tmp_path / "store"
     g = open_graph(folder, create=True)
-    g.store._inner.load(input=TINY, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(SEED_GRAPH)))
-    set_store_folder(g, folder)
+    g.update(f"INSERT DATA {{ GRAPH <{SEED_GRAPH}> {{ {TINY} }} }}")
     yield g, folder
-    clear_cache()
+    forget()
+    g.close()
 
 
 def _no_build(monkeypatch):
-    import careergraph.project as P
-
-    def fail(graph):
+    def fail(graph, **kw):
         raise AssertionError("rebuilt instead of loading the cache")
-    monkeypatch.setattr(P, "_build", fail)
+    monkeypatch.setattr(careergraph.projection, "build", fail)
 
 
 def _cache_files(folder):
@@ -202,83 +214,81 @@ def _same(p, q):
     assert p.roles == q.roles and p.skills == q.skills and p.role_labels == q.role_labels
     assert (p.role_skill != q.role_skill).nnz == 0 and (p.essential != q.essential).nnz == 0
     assert sorted(p.transitions.edges(data=True)) == sorted(q.transitions.edges(data=True))
-    assert sorted(p.features) == sorted(q.features) and p.role_names == q.role_names
+    assert sorted(p.features) == sorted(q.features) and p.names == q.names
+    assert p.education == q.education and p.salaries == q.salaries
 
 
 def test_disk_cache_round_trip(disk_graph, monkeypatch):
-    from careergraph.project import clear_cache
-
     g, folder = disk_graph
     p = project(g)
     assert CGR + "tiny-a" in p.role_index and p.skills_of(CGR + "tiny-a") == {"Tiny X": 1.0}
     assert len(_cache_files(folder)) == 1
-    clear_cache()
+    forget()
     _no_build(monkeypatch)
     q = project(g)
-    assert q is not p and q.graph is g       # loaded, with the graph reattached
+    assert q is not p
     _same(p, q)
-    assert q.education() == p.education() and q.find_role("tiny a") == CGR + "tiny-a"
+    assert Resolver(g, q).resolve("tiny a") == CGR + "tiny-a"
 
 
 def test_disk_cache_invalidated_by_an_import_record(disk_graph, tmp_path):
-    from careergraph.project import cache_key, clear_cache
-    from careergraph.store import SourceRecord, drop_source, replace_graph
-
     g, folder = disk_graph
-    key0 = cache_key(g)
-    project(g)
+    p0 = project(g)
     old = _cache_files(folder)
     nt = tmp_path / "src.nt"
     nt.write_text(f"<{CGR}imported> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
                   "<https://w3id.org/careergraph/ontology#Role> .\n")
-    rec = SourceRecord(key="test", graph="https://w3id.org/careergraph/graph/test",
-                       dataset="https://w3id.org/careergraph/id/dataset/test", version="1",
-                       imported="2024-01-01T00:00:00Z", triples=1)
-    replace_graph(g, rec.graph, nt, rec)
-    assert cache_key(g) != key0
-    clear_cache()
+    replace_source(g, nt, _record())
+    forget()
     p = project(g)
-    assert CGR + "imported" in p.role_index
+    assert p.version != p0.version and CGR + "imported" in p.role_index
     assert _cache_files(folder) != old and len(_cache_files(folder)) == 1   # the stale file is gone
     drop_source(g, "test")
-    assert cache_key(g) == key0
-    clear_cache()
-    assert CGR + "imported" not in project(g).role_index
+    forget()
+    again = project(g)
+    assert again.version == p0.version and CGR + "imported" not in again.role_index
 
 
 def test_corrupt_cache_is_rebuilt(disk_graph):
-    from careergraph.project import clear_cache
-
     g, folder = disk_graph
     p = project(g)
     (path,) = _cache_files(folder)
     path.write_bytes(b"not a pickle")
-    clear_cache()
+    forget()
     q = project(g)
     _same(p, q)
     assert path.read_bytes() != b"not a pickle"   # rewritten
     path.write_bytes(path.read_bytes()[:100])      # truncated
-    clear_cache()
+    forget()
     _same(p, project(g))
 
 
 def test_unwritable_cache_folder_does_not_crash(disk_graph, monkeypatch):
-    import careergraph.project as P
-
     g, folder = disk_graph
 
     def refuse(*a, **k):
-        raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(P.tempfile, "mkstemp", refuse)
+        raise OutputError("Cannot write: Permission denied")
+    monkeypatch.setattr(careergraph.projection.cache, "atomic_write", refuse)
     p = project(g)
     assert CGR + "tiny-a" in p.role_index and _cache_files(folder) == []
 
 
-def test_no_disk_cache_without_a_store_folder(tmp_path, monkeypatch):
-    from careergraph.project import store_folder
-
+def test_no_disk_cache_for_an_in_memory_graph(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     g = toy_graph()
-    assert store_folder(g) is None
+    assert g.cache_dir is None
     project(g)
     assert not any(tmp_path.iterdir())
+
+
+def test_progress_is_reported_for_stores_only(disk_graph):
+    g, _folder = disk_graph
+    said = []
+    forget()
+    for f in _cache_files(_folder):
+        f.unlink()
+    project(g, progress=said.append)
+    assert said[0].startswith("building the projection of") and any("project-roles" in m for m in said)
+    quiet = []
+    project(toy_graph(), progress=quiet.append)
+    assert quiet == []
