@@ -9,6 +9,7 @@ that is not in the seed, or a section cited without a quote from it, fails.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import defaultdict
@@ -378,3 +379,40 @@ def test_a_justified_seed_move_passes_shapes_and_query(tmp_path, evidence):
 def test_violation_query_finds_unjustified_moves(tmp_path, evidence):
     # the SHACL side of each case is tests/fixtures/invalid/*evidence*, *quote*, *comment*
     assert _checks(tmp_path, _MOVE.format(evidence=evidence), _FOCUS, shacl=False) == {"evidence-missing-violation"}
+
+
+# -- evidence in the outputs (path, overlap, gap, recommend) and --evidence stated --------------------
+
+def test_path_steps_carry_evidence_and_stated_only_drops_interpreted_moves(run_cli):
+    from careergraph import CareerGraph
+
+    cg = CareerGraph()
+    route = cg.path("Software Engineer", "Lead ML Engineer")
+    assert [s.evidence for s in route.steps] == ["interpreted", "stated", "stated"]  # entry moves are read
+    assert route.steps[2].skill_evidence["Mentoring"] == "interpreted"
+    steps = json.loads(run_cli("path", "Software Engineer", "Lead ML Engineer", "--format", "json").stdout)["steps"]
+    assert steps[0]["evidence"] == "interpreted" and steps[1]["evidence"] == "stated"
+    table = run_cli("path", "Software Engineer", "Lead ML Engineer").stdout
+    assert "[entry*;" in table and "Mentoring*" in table and "--evidence stated" in table
+    res = run_cli("path", "Software Engineer", "Lead ML Engineer", "--evidence", "stated")
+    assert res.exit_code == 1 and "Only stated moves were used" in res.stderr
+    stated = cg.path("Junior ML Engineer", "Lead ML Engineer", evidence="stated")
+    assert [s.evidence for s in stated.steps] == ["stated", "stated"]
+    assert all(e == "stated" for s in stated.steps for e in s.skill_evidence.values())
+
+
+def test_gap_overlap_recommend_carry_evidence():
+    from careergraph import CareerGraph
+
+    cg = CareerGraph()
+    g = cg.gap("Python", "Machine Learning Scientist")
+    assert {m["evidence"] for m in g["missing"]} == {"stated", "interpreted"}
+    only = cg.gap("Python", "Machine Learning Scientist", evidence="stated")
+    assert {m["evidence"] for m in only["missing"]} == {"stated"} and len(only["missing"]) < len(g["missing"])
+    ov = cg.overlap("Data Scientist", "Machine Learning Engineer")
+    assert set(ov["evidence"]) == {"a", "b"} and set(ov["evidence"]["a"].values()) <= {"stated", "interpreted"}
+    assert cg.overlap("Data Scientist", "Machine Learning Engineer", evidence="stated")["jaccard"] != ov["jaccard"]
+    rec = cg.recommend("Python, PyTorch", top=3)
+    assert all(set(r["evidence"]) == set(r["missing"]) | set(r["missing_technology"]) for r in rec)
+    with pytest.raises(careergraph.InvalidParameter, match="Unknown --evidence"):
+        cg.gap("Python", "Machine Learning Scientist", evidence="maybe")
