@@ -393,7 +393,7 @@ def test_path_steps_carry_evidence_and_stated_only_drops_interpreted_moves(run_c
     steps = json.loads(run_cli("path", "Software Engineer", "Lead ML Engineer", "--format", "json").stdout)["steps"]
     assert steps[0]["evidence"] == "interpreted" and steps[1]["evidence"] == "stated"
     table = run_cli("path", "Software Engineer", "Lead ML Engineer").stdout
-    assert "[entry*;" in table and "Mentoring*" in table and "--evidence stated" in table
+    assert "[entry†;" in table and "Mentoring†" in table and "--evidence stated" in table
     res = run_cli("path", "Software Engineer", "Lead ML Engineer", "--evidence", "stated")
     assert res.exit_code == 1 and "Only stated moves were used" in res.stderr
     stated = cg.path("Junior ML Engineer", "Lead ML Engineer", evidence="stated")

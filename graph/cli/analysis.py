@@ -63,7 +63,7 @@ def _salary_text(rows: list[dict[str, Any]]) -> str:
 
 
 #: Table mark of an interpreted fact (JSON and CSV say "evidence": "interpreted").
-INTERPRETED = "*"
+INTERPRETED = "†"
 _INTERPRETED_NOTE = (f"note: {INTERPRETED} marks what careergraph interprets from its source; "
                      "--evidence stated keeps only what the source states")
 
