@@ -274,7 +274,9 @@ class AuthProxy:
                 data = resp.read()
                 self.send_response(resp.status)
                 for k, v in resp.getheaders():
-                    if k.lower() not in ("transfer-encoding", "connection", "content-length"):
+                    # like nginx: hop-by-hop headers dropped, its own Server and Date instead
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length",
+                                         "server", "date"):
                         self.send_header(k, v)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

@@ -391,7 +391,8 @@ def _scroll_window(p: Parsed, keys: Sequence[str], offset: int, limit: int) -> s
     Virtuoso refuses an ``ORDER BY`` whose ``OFFSET + LIMIT`` passes its row
     cap ("Sorted TOP clause specifies more then 10000 rows"), but pages an
     ordered sub-query, keeping its order; that is its documented way to read
-    past the cap. The query's own dataset clauses move to the outer query.
+    past the cap. The query's own dataset clauses and slice move to the outer
+    query (the caller adds its own OFFSET/LIMIT into ``offset`` and ``limit``).
 
     Examples
     --------
@@ -401,6 +402,7 @@ def _scroll_window(p: Parsed, keys: Sequence[str], offset: int, limit: int) -> s
     """
     froms = " ".join(p.text[a:b] for a, b in p.datasets)
     inner = _edit(p.text, _total_order(p, keys) + [(a, b, "") for a, b in p.datasets]
+                  + [(c[0], c[1], "") for c in (p.limit, p.offset) if c is not None]
                   + [(0, p.form_start, "")])
     heads = " ".join(f"?{v}" for v in keys) or "*"
     return (f"{p.text[:p.form_start]}SELECT {heads} {froms} WHERE {{ {{ {inner}\n}} }}\n"
@@ -882,6 +884,8 @@ class RemoteBackend(Backend):
             else _Http(self._store, self.timeout))
         self.server = ""              # the Server header, once seen
         self.cap: int | None = None   # the row cap the server announced
+        self._quirks = False          # Virtuoso's answers seen (even behind a proxy that hides it)
+        self._scroll = False          # page with ordered sub-queries (Virtuoso's sorted-TOP limit)
         self._capped: dict[str, int] = {}
         self._graphs: list[str] | None = None
         self._graphs_at = 0.0
@@ -891,7 +895,8 @@ class RemoteBackend(Backend):
     # -- what the server is ----------------------------------------------------------
     @property
     def virtuoso(self) -> bool:
-        return self.server.lower().startswith("virtuoso")
+        """True when the server is (or answers like) OpenLink Virtuoso."""
+        return self._quirks or self.server.lower().startswith("virtuoso")
 
     def check(self, *, require_data: bool = True) -> None:
         """Probe the endpoint once; with ``require_data``, insist on careergraph's ontology graph.
@@ -1031,16 +1036,41 @@ class RemoteBackend(Backend):
             return _Fixups(resp)
         return resp
 
-    def _select(self, text: str, dataset, timeout: float | None, parsed: Parsed | None) -> ox.QuerySolutions:
-        accept = _ACCEPT_JSON if self.virtuoso else _ACCEPT_SELECT  # Virtuoso's TSV is not the standard one
+    def _accept(self) -> str:
+        return _ACCEPT_JSON if self.virtuoso else _ACCEPT_SELECT  # Virtuoso's TSV is not the standard one
+
+    def _select(self, text: str, dataset, timeout: float | None, parsed: Parsed | None, *,
+                paged: bool = True) -> ox.QuerySolutions:
+        accept = self._accept()
         key = f"{text}\0{dataset!r}"
-        page = self.max_rows or self._capped.get(key)
+        page = (self.max_rows or self._capped.get(key)) if paged else None
         if page is None:
-            resp = self._post_query(text, dataset, accept, timeout)
+            try:
+                resp = self._post_query(text, dataset, accept, timeout)
+            except EndpointError as exc:
+                # Virtuoso refuses (rather than cuts) an ORDER BY ... LIMIT past its cap:
+                # "Sorted TOP clause specifies more then 25005 rows to sort. Only 10000 are allowed"
+                m = re.search(r"Sorted TOP clause .*? Only (\d+) are allowed", str(exc))
+                if not paged or m is None:
+                    raise
+                self.cap = page = int(m.group(1))
+                self._scroll = True
+                p = parsed if parsed is not None and parsed.text == text else parse_query(text)
+                return ox.parse_query_results(_Chain(self._pages(p, dataset, timeout, page, None)),
+                                              ox.QueryResultsFormat.TSV)
             fmt = self._results_format(resp)
             announced = resp.headers.get("X-SPARQL-MaxRows")
             if not announced:
-                return ox.parse_query_results(self._results_stream(resp), fmt)
+                try:
+                    return ox.parse_query_results(self._results_stream(resp), fmt)
+                except SyntaxError:
+                    if fmt != ox.QueryResultsFormat.TSV or self._quirks:
+                        raise
+                    # Virtuoso writes TSV without '?' before the names and IRIs as strings:
+                    # ask it for JSON (and read that with its fix-ups) from now on
+                    resp.abort()
+                    self._quirks = True
+                    return self._select(text, dataset, timeout, parsed, paged=paged)
             try:
                 page = int(announced)
             except ValueError:
@@ -1056,18 +1086,17 @@ class RemoteBackend(Backend):
         else:
             variables = None
         p = parsed if parsed is not None and parsed.text == text else parse_query(text)
-        return ox.parse_query_results(_Chain(self._pages(p, dataset, accept, timeout, page, variables)),
+        return ox.parse_query_results(_Chain(self._pages(p, dataset, timeout, page, variables)),
                                       ox.QueryResultsFormat.TSV)
 
-    def _pages(self, p: Parsed, dataset, accept: str, timeout: float | None, size: int,
+    def _pages(self, p: Parsed, dataset, timeout: float | None, size: int,
                variables: list[str] | None) -> Iterator[bytes]:
         """Pages of ``size`` rows, each as TSV (the first with its header line), until a short one."""
         own_limit = p.limit[2] if p.limit is not None else None
         own_offset = p.offset[2] if p.offset is not None else 0
         done, first = 0, True
         if variables is None:  # ask for no rows to learn the projected variables
-            resp = self._post_query(_no_rows(p), dataset, accept, timeout)
-            sols = ox.parse_query_results(self._results_stream(resp), self._results_format(resp))
+            sols = self._select(_no_rows(p), dataset, timeout, None, paged=False)
             variables = [v.value for v in sols.variables]
             for _ in sols:
                 pass
@@ -1077,11 +1106,20 @@ class RemoteBackend(Backend):
                 if first:
                     yield ("\t".join(f"?{v}" for v in variables) + "\n").encode()
                 return
-            if self.virtuoso:
-                text = _scroll_window(p, variables, done, limit)
+            if self._scroll or self.virtuoso:
+                text = _scroll_window(p, variables, own_offset + done, limit)
+                resp = self._post_query(text, dataset, self._accept(), timeout)
             else:
-                text = _window(p, variables, own_offset + done, limit)
-            resp = self._post_query(text, dataset, accept, timeout)
+                try:
+                    resp = self._post_query(_window(p, variables, own_offset + done, limit),
+                                            dataset, self._accept(), timeout)
+                except EndpointError:
+                    if first:
+                        raise
+                    # a server that will not sort past its cap (Virtuoso's "Sorted TOP clause ...")
+                    self._scroll = True
+                    resp = self._post_query(_scroll_window(p, variables, own_offset + done, limit), dataset,
+                                            self._accept(), timeout)
             sols = ox.parse_query_results(self._results_stream(resp), self._results_format(resp))
             got = [v.value for v in sols.variables]
             if got != variables:
