@@ -1032,9 +1032,11 @@ class RemoteBackend(Backend):
         return fmt
 
     def _results_stream(self, resp: _Response):
+        # pyoxigraph reads in small pieces: a C buffer in between saves a Python call per piece
+        stream = io.BufferedReader(resp, 1 << 18)
         if self.virtuoso and _media(resp.headers) in ("application/sparql-results+json", "application/json"):
-            return _Fixups(resp)
-        return resp
+            return io.BufferedReader(_Fixups(stream), 1 << 18)
+        return stream
 
     def _accept(self) -> str:
         return _ACCEPT_JSON if self.virtuoso else _ACCEPT_SELECT  # Virtuoso's TSV is not the standard one
@@ -1145,10 +1147,10 @@ class RemoteBackend(Backend):
             raise EndpointError(f"{resp.shown} is not a SPARQL endpoint: it answered a CONSTRUCT "
                                 f"with {what}, not RDF")
         if not self.virtuoso and not self.max_rows:
-            return ox.parse(resp, format=fmt)
+            return ox.parse(io.BufferedReader(resp, 1 << 18), format=fmt)
         # Virtuoso cuts CONSTRUCT answers at ResultSetMaxRows without a header: count them
         cap = self.cap or self.max_rows or 10000
-        triples = list(ox.parse(resp, format=fmt))
+        triples = list(ox.parse(io.BufferedReader(resp, 1 << 18), format=fmt))
         if len(triples) >= cap:
             raise EndpointError(f"SPARQL endpoint {self.location} cut the CONSTRUCT answer at its "
                                 f"limit of {cap:,} triples; narrow the query, or SELECT the rows "
@@ -1175,14 +1177,27 @@ class RemoteBackend(Backend):
 
     def dump(self, out: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None,
              prefixes: Mapping[str, str] | None = None) -> None:
-        """Write one named graph (None: the union default graph) as ``format``, paged like any SELECT."""
+        """Write one named graph (None: the union default graph) as ``format``.
+
+        A ``CONSTRUCT`` streamed through, on servers that do not cut
+        answers; otherwise a paged ``SELECT ?s ?p ?o`` (Virtuoso cuts both
+        ``CONSTRUCT`` and Graph Store ``GET`` answers at its row cap, silently).
+        """
+        kw: dict[str, Any] = {"prefixes": dict(prefixes)} if prefixes else {}
+        if not self.virtuoso and not self.max_rows:
+            if graph is None:
+                result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            else:
+                result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                                    default_graphs=[], named_graphs=[graph])
+            ox.serialize(result, out, format, **kw)
+            return
         if graph is None:
             sols = self.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
         else:
             sols = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
                               default_graphs=[], named_graphs=[graph])
         triples = (ox.Triple(s["s"], s["p"], s["o"]) for s in sols)
-        kw: dict[str, Any] = {"prefixes": dict(prefixes)} if prefixes else {}
         ox.serialize(triples, out, format, **kw)
 
     # -- writing ---------------------------------------------------------------------
