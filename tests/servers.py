@@ -204,7 +204,7 @@ def _isql(sql_port: int, statements: str) -> None:
     if isql is None:
         raise FileNotFoundError("isql-vt is not installed (Debian virtuoso-opensource-7)")
     res = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"EXEC={statements}"],
-                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
     if res.returncode != 0 or "*** Error" in res.stdout + res.stderr:
         raise RuntimeError(f"isql-vt failed: {res.stdout[-500:]} {res.stderr[-500:]}")
 
@@ -290,7 +290,7 @@ class AuthProxy:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> "AuthProxy":
+    def __enter__(self) -> AuthProxy:
         self.thread.start()
         return self
 

@@ -118,7 +118,7 @@ _TOKEN = re.compile(r"""
              |[A-Za-z_\u00C0-\uFFFF][\w\-\u00B7\u00C0-\uFFFF]*)
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<punct>\^\^|<=|>=|!=|&&|\|\||[{}()\[\].,;*+/|^!=<>?-])
-""", re.X | re.S)
+""", re.VERBOSE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -414,6 +414,84 @@ def _no_rows(p: Parsed) -> str:
     return _edit(p.text, _slice(p, 0, 0))
 
 
+_VAR_IRI = "urn:careergraph:variable:"
+
+
+def construct_template(p: Parsed) -> tuple[list[ox.Triple], list[str]]:
+    """A CONSTRUCT's template as triples (variables as ``urn:careergraph:variable:NAME`` IRIs).
+
+    The template is read as Turtle (it is Turtle's triples syntax, with the
+    query's own PREFIX and BASE lines), so ``;``, ``,``, ``[]`` and
+    collections mean what they mean in the query.
+
+    Examples
+    --------
+    >>> t, names = construct_template(parse_query("PREFIX : <http://ex/> CONSTRUCT { ?s :p ?o ; :q [ :r ?o ] } WHERE { ?s :p ?o }"))
+    >>> names, len(t)
+    (['s', 'o'], 3)
+    """
+    text = p.text
+    start, end = p.template
+    pieces, pos, names = [], start, []
+    for t in tokenize(text[start:end]):
+        a, b = start + t.start, start + t.end
+        pieces.append(text[pos:a])
+        if t.kind == "var":
+            name = t.text[1:]
+            if name not in names:
+                names.append(name)
+            pieces.append(f"<{_VAR_IRI}{name}>")
+        else:
+            pieces.append(t.text)
+        pos = b
+    pieces.append(text[pos:end])
+    body = "".join(pieces).strip()
+    doc = text[:p.form_start] + "\n" + body + ("" if body.endswith(".") or not body else " .") + "\n"
+    try:
+        triples = [q.triple if isinstance(q, ox.Quad) else q
+                   for q in ox.parse(doc.encode("utf-8"), format=ox.RdfFormat.TURTLE)]
+    except SyntaxError as exc:
+        raise SyntaxError(f"cannot read the CONSTRUCT template: {exc}") from None
+    return triples, names
+
+
+def construct_as_select(p: Parsed, names: Sequence[str]) -> str:
+    """``SELECT`` of the template's variables over the CONSTRUCT's own WHERE, dataset and modifiers."""
+    text = p.text
+    heads = " ".join(f"?{n}" for n in names) or "*"
+    froms = " ".join(text[a:b] for a, b in p.datasets)
+    where = f"{{{text[p.where_open:p.where_close]}}}"
+    return f"{text[:p.form_start]}SELECT {heads} {froms} WHERE {where}{text[p.where_close + 1:]}"
+
+
+def instantiate(template: Sequence[ox.Triple], solutions: Iterable[ox.QuerySolution],
+                names: Sequence[str]) -> Iterator[ox.Triple]:
+    """The template's triples for each solution, as SPARQL's CONSTRUCT makes them.
+
+    A triple with an unbound variable, or with a term where RDF forbids it
+    (a literal subject, a non-IRI predicate), is left out; the template's
+    blank nodes are new for each solution.
+    """
+    def term(x, sol: ox.QuerySolution, fresh: dict[str, ox.BlankNode], n: int):
+        if isinstance(x, ox.NamedNode) and x.value.startswith(_VAR_IRI):
+            return sol[x.value[len(_VAR_IRI):]]
+        if isinstance(x, ox.BlankNode):
+            if x.value not in fresh:
+                fresh[x.value] = ox.BlankNode(f"c{n}x{x.value}")
+            return fresh[x.value]
+        return x
+
+    for n, sol in enumerate(solutions):
+        fresh: dict[str, ox.BlankNode] = {}
+        for t in template:
+            s, p, o = (term(x, sol, fresh, n) for x in (t.subject, t.predicate, t.object))
+            if s is None or p is None or o is None:
+                continue
+            if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+                continue
+            yield ox.Triple(s, p, o)
+
+
 # =============================================================================
 # HTTP: kept-alive connections, a deadline per request, errors in one line
 # =============================================================================
@@ -428,7 +506,7 @@ class _Url:
     password: str | None
 
     @classmethod
-    def parse(cls, url: str, what: str) -> "_Url":
+    def parse(cls, url: str, what: str) -> _Url:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise EndpointError(f"{what} {clip(url)} is not an http:// or https:// URL; "
@@ -470,7 +548,7 @@ def _credentials(url: _Url) -> tuple[str | None, str]:
             user, password, source = url.user, url.password or "", "the URL"
     if not user:
         return None, ""
-    token = base64.b64encode(f"{user}:{password or ''}".encode("utf-8")).decode("ascii")
+    token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
     return f"Basic {token}", source
 
 
@@ -483,7 +561,7 @@ def _message(body: bytes, limit: int = 200) -> str:
     text = body.decode("utf-8", "replace")
     text = re.split(r"\n\s*SPARQL query:", text, maxsplit=1)[0]  # Virtuoso echoes the query
     if "<html" in text[:500].lower() or "<!doctype" in text[:200].lower():
-        title = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
+        title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
         text = title.group(1) if title else re.sub(r"<[^>]+>", " ", text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -523,7 +601,7 @@ class _Http:
 
     def send(self, method: str, path: str, *, body: bytes | None = None,
              headers: Mapping[str, str] | None = None, timeout: float | None = None,
-             shown: str | None = None) -> "_Response":
+             shown: str | None = None) -> _Response:
         """Send one request; return the response once its headers are in.
 
         Raises
@@ -555,7 +633,7 @@ class _Http:
                 if reused and attempt == 0:  # a kept-alive connection the server had closed
                     continue
                 raise EndpointError(f"cannot reach SPARQL endpoint {shown}: {_reason(exc)}") from None
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 conn.close()
                 raise EndpointError(f"cannot reach SPARQL endpoint {shown}: no answer within "
                                     f"{wait:g} s (raise --timeout)") from None
@@ -602,7 +680,7 @@ class _Response(io.RawIOBase):
             if self._conn.sock is not None:
                 self._conn.sock.settimeout(left)
             data = self.resp.read(n if n is not None and n >= 0 else None)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             self.abort()
             raise EndpointError(f"SPARQL endpoint {self.shown} did not finish its answer within "
                                 f"{self._wait:g} s (raise --timeout)") from None
@@ -795,7 +873,7 @@ def nt_chunks(path: str | Path, format: ox.RdfFormat, *, max_triples: int,
                     yield data, data.count(b"\n"), False
                 batch = []
     except SyntaxError as exc:
-        m = re.search(r"line (\d+)", str(exc), re.I)
+        m = re.search(r"line (\d+)", str(exc), re.IGNORECASE)
         where = f"{path}:{m.group(1)}" if m else str(path)
         raise OntologyError(f"{where}: invalid RDF: {exc}") from None
     except OSError as exc:
@@ -960,7 +1038,7 @@ class RemoteBackend(Backend):
         if parsed.form == "ASK":
             resp = self._post_query(text, dataset, _ACCEPT_JSON, timeout)
             return ox.parse_query_results(self._results_stream(resp), self._results_format(resp))
-        return self._construct(text, dataset, timeout)
+        return self._construct(text, dataset, timeout, parsed)
 
     def _params(self, text: str, dataset: tuple[list[str], list[str]] | None) -> list[tuple[str, str]]:
         params = [("query", text)]
@@ -1015,7 +1093,7 @@ class RemoteBackend(Backend):
                                 "or http://host:8890/sparql (Virtuoso)")
         if status == 400:
             raise SyntaxError(f"the SPARQL endpoint rejected the {what}: {msg}")
-        if status >= 500 and what == "update" and re.search(r"permission|not allowed|read.only", msg, re.I):
+        if status >= 500 and what == "update" and re.search(r"permission|not allowed|read.only", msg, re.IGNORECASE):
             raise EndpointError(f"SPARQL endpoint {where} refused the update, it is read-only for this "
                                 f"user (HTTP {status}: {msg}); grant update rights or give credentials")
         raise EndpointError(f"SPARQL endpoint {where} failed (HTTP {status} {resp.reason}): {msg}")
@@ -1137,7 +1215,7 @@ class RemoteBackend(Backend):
             if rows < limit:
                 return
 
-    def _construct(self, text: str, dataset, timeout: float | None) -> Iterable[ox.Triple]:
+    def _construct(self, text: str, dataset, timeout: float | None, parsed: Parsed) -> Iterable[ox.Triple]:
         resp = self._post_query(text, dataset, _ACCEPT_RDF, timeout)
         media = _media(resp.headers)
         fmt = _RDF_TYPES.get(media)
@@ -1151,11 +1229,16 @@ class RemoteBackend(Backend):
         # Virtuoso cuts CONSTRUCT answers at ResultSetMaxRows without a header: count them
         cap = self.cap or self.max_rows or 10000
         triples = list(ox.parse(io.BufferedReader(resp, 1 << 18), format=fmt))
-        if len(triples) >= cap:
-            raise EndpointError(f"SPARQL endpoint {self.location} cut the CONSTRUCT answer at its "
+        if len(triples) < cap:
+            return triples
+        if parsed.form != "CONSTRUCT" or parsed.template is None:
+            raise EndpointError(f"SPARQL endpoint {self.location} cut the {parsed.form} answer at its "
                                 f"limit of {cap:,} triples; narrow the query, or SELECT the rows "
                                 "(SELECT answers are paged)")
-        return triples
+        # read the solutions instead (a SELECT, paged) and write the template out here
+        template, names = construct_template(parsed)
+        select = construct_as_select(parsed, names)
+        return instantiate(template, self._select(select, dataset, timeout, None), names)
 
     def named_graphs(self) -> list[str]:
         """The careergraph named graphs on the server (read now, not from the cache)."""
@@ -1280,7 +1363,7 @@ class RemoteBackend(Backend):
         except BaseException:
             try:
                 self.update(f"DROP SILENT GRAPH <{staging}>")
-            except Exception:  # the first error is the one to report
+            except Exception:  # noqa: BLE001, S110 - the first error is the one to report
                 pass
             raise
         finally:
