@@ -323,3 +323,78 @@ def oxigraph_server(tmp_path_factory) -> Iterator[Server]:
 def virtuoso_server(tmp_path_factory) -> Iterator[Server]:
     """An empty Virtuoso 7 for the session (anonymous updates granted, 10,000-row cap kept)."""
     yield from _served(start_virtuoso, tmp_path_factory.mktemp("virtuoso"))
+
+
+# -- measuring (not a test): python tests/servers.py ------------------------------------
+def _median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return sorted(times)[len(times) // 2]
+
+
+def bench(rows: int = 100_000, repeats: int = 7) -> None:
+    """Print medians and ratios: a ``rows``-row SELECT and the query library, HTTP vs embedded.
+
+    Starts its own Oxigraph server (and Virtuoso when installed) in a
+    temporary folder; each figure is the median of ``repeats`` runs,
+    HTTP and embedded interleaved in the same run.
+    """
+    import tempfile
+
+    import pyoxigraph as ox
+
+    from careergraph.backends import EmbeddedBackend, RemoteBackend
+    from careergraph.resources import builtin_graphs, package_dir
+
+    graph = "http://example.org/bench"
+    text = f"SELECT ?s ?label WHERE {{ GRAPH <{graph}> {{ ?s ?p ?label }} }}"
+    library = [p.read_text(encoding="utf-8") for p in sorted(package_dir("queries").glob("*.rq"))
+               if "(role)" not in p.read_text(encoding="utf-8").split("PREFIX", 1)[0]
+               and "(skill)" not in p.read_text(encoding="utf-8").split("PREFIX", 1)[0]]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data = folder / "bench.nt"
+        with open(data, "w", encoding="utf-8") as out:
+            out.writelines(f'<http://example.org/s{i}> <http://www.w3.org/2000/01/rdf-schema#label> '
+                           f'"role {i} \\u00e9"@en .\n' for i in range(rows))
+        embedded = EmbeddedBackend.in_memory()
+        embedded.store.load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        starts = [("oxigraph", start_oxigraph)]
+        if shutil.which("virtuoso-t"):
+            starts.append(("virtuoso", start_virtuoso))
+        for name, start in starts:
+            server = start(folder / name)
+            try:
+                w = RemoteBackend(server.query_url, update_url=server.update_url,
+                                  graph_store_url=server.store_url, require_data=False)
+                for path, g in builtin_graphs():
+                    w.load(path, graph=g, format=ox.RdfFormat.TURTLE)
+                w.load(data, graph=graph, format=ox.RdfFormat.N_TRIPLES)
+                remote = RemoteBackend(server.query_url)
+
+                def read(b):
+                    return lambda: sum(1 for _ in b.query(text, named_graphs=[graph]))
+
+                assert read(remote)() == read(embedded)() == rows
+                http_s = _median_time(read(remote), repeats)
+                emb_s = _median_time(read(embedded), repeats)
+                print(f"{name}: {rows:,}-row SELECT over HTTP {http_s:.3f} s, embedded {emb_s:.3f} s, "
+                      f"ratio {http_s / emb_s:.2f} (median of {repeats})")
+                per_q = []
+                for q in library:
+                    h = _median_time(lambda q=q: list(remote.query(q)), 5)
+                    e = _median_time(lambda q=q: list(embedded.query(q)), 5)
+                    per_q.append((h, e))
+                hs = sorted(h for h, _ in per_q)[len(per_q) // 2]
+                es = sorted(e for _, e in per_q)[len(per_q) // 2]
+                print(f"{name}: query library ({len(per_q)} queries on the seed), median per query "
+                      f"HTTP {hs * 1000:.1f} ms, embedded {es * 1000:.1f} ms, ratio {hs / es:.2f}")
+            finally:
+                stop(server)
+
+
+if __name__ == "__main__":
+    bench(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

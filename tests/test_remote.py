@@ -307,6 +307,20 @@ def test_ask_and_construct(remote, embedded):
     assert got and got == triples(embedded.query(text))
 
 
+def test_connections_are_kept_alive(remote, monkeypatch):
+    import http.client
+
+    opened = []
+    real = http.client.HTTPConnection.connect
+    monkeypatch.setattr(http.client.HTTPConnection, "connect", lambda self: (opened.append(1), real(self))[1])
+    backend = RemoteBackend(remote.location)
+    for _ in range(10):
+        assert bool(backend.query(f"ASK {{ ?r a <{CG}Role> }}"))
+        assert len(list(backend.query(f"SELECT ?r WHERE {{ ?r a <{CG}Role> }} LIMIT 3"))) == 3
+    assert len(opened) <= 2
+    backend.close()
+
+
 def test_named_graphs_and_state(remote, embedded):
     assert remote.named_graphs() == embedded.named_graphs()
     first = remote.state()

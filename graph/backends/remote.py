@@ -687,8 +687,8 @@ class _Response(io.RawIOBase):
         except (OSError, http.client.HTTPException) as exc:
             self.abort()
             raise EndpointError(f"SPARQL endpoint {self.shown} broke off its answer: {_reason(exc)}") from None
-        if not data and (n is None or n != 0):
-            self._finish()
+        if (not data and (n is None or n != 0)) or self.resp.isclosed():
+            self._finish()  # the body is complete: the connection can serve the next request
         return data
 
     def readinto(self, b) -> int:  # io.RawIOBase protocol
@@ -1037,7 +1037,11 @@ class RemoteBackend(Backend):
             return self._select(text, dataset, timeout, parsed)
         if parsed.form == "ASK":
             resp = self._post_query(text, dataset, _ACCEPT_JSON, timeout)
-            return ox.parse_query_results(self._results_stream(resp), self._results_format(resp))
+            fmt = self._results_format(resp)
+            body = resp.read_all(1 << 20)  # small: read to the end so the connection is kept
+            if self.virtuoso and fmt == ox.QueryResultsFormat.JSON:
+                body = _Fixups(io.BytesIO(body)).read()
+            return ox.parse_query_results(body, fmt)
         return self._construct(text, dataset, timeout, parsed)
 
     def _params(self, text: str, dataset: tuple[list[str], list[str]] | None) -> list[tuple[str, str]]:
