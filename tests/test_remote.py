@@ -33,7 +33,7 @@ from careergraph.backends.remote import (
 )
 from careergraph.errors import EndpointError, OntologyError, QueryError
 from careergraph.resources import ONTOLOGY_GRAPH, builtin_graphs, package_dir
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from servers import (  # noqa: F401
     AuthProxy,
@@ -226,7 +226,7 @@ def test_bound_queries_parse_and_bind_like_oxigraph(query):
     assert len(store) == 3  # still there
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None)
 @given(value=st.text(max_size=40), lang=st.sampled_from([None, "en", "de-CH"]))
 def test_any_literal_is_bound_as_data(value, lang):
     store = ox.Store()

@@ -20,8 +20,9 @@ How the embedded behaviour is kept over HTTP:
 * **Result caps**: a server that cuts answers (Virtuoso's
   ``ResultSetMaxRows``, announced in ``X-SPARQL-MaxRows``) is paged:
   ``LIMIT``/``OFFSET`` windows under an ``ORDER BY`` made total by the
-  projected variables, glued into one answer. A cut that cannot be paged
-  (``CONSTRUCT``) is an error, never a silent truncation.
+  projected variables, glued into one answer; a cut ``CONSTRUCT`` is read
+  as a paged ``SELECT`` and its template written out here. A cut that
+  cannot be paged (``DESCRIBE``) is an error, never a silent truncation.
 * **Atomic replace**: a file is loaded into a staging graph, then one update
   request drops the target, adds the staging graph to it, drops the staging
   graph and writes the record. What each server guarantees about that one
@@ -42,6 +43,7 @@ Examples
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import http.client
 import io
@@ -57,20 +59,30 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import pyoxigraph as ox
 
 from ..errors import EndpointError, OntologyError, QueryError, clip
 from ..resources import ONTOLOGY_GRAPH
 from .base import META_GRAPH, Backend, Progress, Term
+from .embedded import STAGING_PREFIX
 
-__all__ = ["GRAPH_PREFIX", "STAGING_PREFIX", "RemoteBackend", "bind_values", "parse_query"]
+__all__ = [
+    "GRAPH_PREFIX",
+    "PASSWORD_ENV",
+    "STAGING_PREFIX",
+    "USER_ENV",
+    "RemoteBackend",
+    "bind_values",
+    "default_cache_dir",
+    "nt_chunks",
+    "parse_query",
+    "tokenize",
+]
 
 #: careergraph's named graphs all live under this prefix; others on a shared server are ignored.
 GRAPH_PREFIX = "https://w3id.org/careergraph/graph/"
-#: Named graphs under this prefix are imports being built (as in the embedded store).
-STAGING_PREFIX = GRAPH_PREFIX + "staging/"
 #: Stands in for "no graph" in a protocol dataset (no default-graph-uri means "the server's default").
 _NO_GRAPH = GRAPH_PREFIX + "none"
 #: Environment variables of HTTP basic auth.
@@ -121,8 +133,9 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE | re.DOTALL)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One significant token: its kind (a group name of the lexer), offsets and text."""
+
     kind: str
     start: int
     end: int
@@ -146,14 +159,15 @@ def tokenize(text: str) -> list[Token]:
     ['SELECT', '?x', '{', '?x', '<a>', '"{"', '}']
     """
     out, pos, n = [], 0, len(text)
+    match = _TOKEN.match
     while pos < n:
-        m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
+        m = match(text, pos)
+        if m is None:
             raise SyntaxError(f"unexpected {text[pos:pos + 20]!r} at offset {pos}")
-        kind = m.lastgroup or ""
-        if kind not in ("ws", "comment"):
-            out.append(Token(kind, m.start(), m.end(), m.group()))
-        pos = m.end()
+        kind, end = m.lastgroup, m.end()
+        if kind != "ws" and kind != "comment":
+            out.append(Token(kind, pos, end, m.group()))
+        pos = end
     return out
 
 
@@ -191,6 +205,7 @@ def _match_close(toks: list[Token], i: int) -> int:
     raise SyntaxError("unbalanced braces: a '{' is never closed")
 
 
+@functools.lru_cache(maxsize=256)
 def parse_query(text: str) -> Parsed:
     """Locate the form, dataset clauses, WHERE group and solution modifiers of a query.
 
@@ -493,7 +508,7 @@ def instantiate(template: Sequence[ox.Triple], solutions: Iterable[ox.QuerySolut
 
 
 # =============================================================================
-# HTTP: kept-alive connections, a deadline per request, errors in one line
+# HTTP: kept-alive connections, bounded waits, errors in one line
 # =============================================================================
 @dataclass(frozen=True)
 class _Url:
@@ -655,7 +670,12 @@ def _reason(exc: BaseException) -> str:
 
 
 class _Response(io.RawIOBase):
-    """A response body read within the request's deadline; its connection is reused at the end."""
+    """A response body; its connection is reused once the body is complete.
+
+    Each read waits at most the request's timeout for the server: a stalled
+    server is an error within the timeout, while a caller that takes its
+    time over a long answer (building a projection as rows come) is not cut.
+    """
 
     def __init__(self, http_: _Http, conn: http.client.HTTPConnection, resp: http.client.HTTPResponse,
                  deadline: float, wait: float, shown: str):
@@ -671,19 +691,14 @@ class _Response(io.RawIOBase):
     def read(self, n: int = -1) -> bytes:
         if self._done:
             return b""
-        left = self._deadline - time.monotonic()
-        if left <= 0:
-            self.abort()
-            raise EndpointError(f"SPARQL endpoint {self.shown} did not finish its answer within "
-                                f"{self._wait:g} s (raise --timeout)")
         try:
             if self._conn.sock is not None:
-                self._conn.sock.settimeout(left)
+                self._conn.sock.settimeout(self._wait)
             data = self.resp.read(n if n is not None and n >= 0 else None)
         except TimeoutError:
             self.abort()
-            raise EndpointError(f"SPARQL endpoint {self.shown} did not finish its answer within "
-                                f"{self._wait:g} s (raise --timeout)") from None
+            raise EndpointError(f"SPARQL endpoint {self.shown} stopped answering for {self._wait:g} s "
+                                "in the middle of an answer (raise --timeout)") from None
         except (OSError, http.client.HTTPException) as exc:
             self.abort()
             raise EndpointError(f"SPARQL endpoint {self.shown} broke off its answer: {_reason(exc)}") from None
@@ -921,7 +936,8 @@ class RemoteBackend(Backend):
         The Graph Store Protocol endpoint (``.../store``,
         ``.../sparql-graph-crud``), used for bulk loads when given.
     timeout : float
-        Seconds one HTTP request may take, connecting and answering.
+        Seconds to wait for the server: to connect and start an answer, then
+        for each pause within it.
     require_data : bool
         Check once, now, that the server holds careergraph data (the
         ``graph/ontology`` graph); False for ``publish`` and ``import``,
@@ -930,11 +946,25 @@ class RemoteBackend(Backend):
         Page every SELECT by this many rows, for a server that cuts answers
         without saying so (Virtuoso says so, and is paged without it).
 
+    Attributes
+    ----------
+    server : str
+        The server's ``Server`` header, once it has answered.
+    cap : int or None
+        The row cap the server announced (and the backend pages past).
+
     Raises
     ------
     EndpointError
         The server cannot be reached, refuses, is not a SPARQL endpoint, or
         (with ``require_data``) holds no careergraph data.
+
+    Examples
+    --------
+    >>> RemoteBackend("http://127.0.0.1:9/query", timeout=2)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    careergraph.errors.EndpointError: cannot reach SPARQL endpoint http://127.0.0.1:9/query: connection refused ...
     """
 
     kind = "endpoint"
@@ -967,7 +997,6 @@ class RemoteBackend(Backend):
         self._capped: dict[str, int] = {}
         self._graphs: list[str] | None = None
         self._graphs_at = 0.0
-        self._last_state: str | None = None
         self.check(require_data=require_data)
 
     # -- what the server is ----------------------------------------------------------
@@ -1021,10 +1050,9 @@ class RemoteBackend(Backend):
     def query(self, text: str, *, substitutions: Mapping[str, Term] | None = None,
               default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
               timeout: float | None = None) -> Any:
-        parsed = parse_query(text)
+        parsed = parse_query(text)  # the bound text is parsed again only if it has to be paged
         if substitutions:
             text = bind_values(text, substitutions, parsed)
-            parsed = parse_query(text)
         if parsed.datasets and default_graphs is None and named_graphs is None:
             dataset = None  # the query names its own dataset
         else:
@@ -1240,6 +1268,8 @@ class RemoteBackend(Backend):
                                 f"limit of {cap:,} triples; narrow the query, or SELECT the rows "
                                 "(SELECT answers are paged)")
         # read the solutions instead (a SELECT, paged) and write the template out here
+        if parsed.text != text:
+            parsed = parse_query(text)
         template, names = construct_template(parsed)
         select = construct_as_select(parsed, names)
         return instantiate(template, self._select(select, dataset, timeout, None), names)
@@ -1258,9 +1288,7 @@ class RemoteBackend(Backend):
                           default_graphs=[], named_graphs=[META_GRAPH])
         for line in sorted(f"{s['s']} {s['p']} {s['o']}" for s in sols):
             h.update(line.encode("utf-8", "surrogatepass") + b"\n")
-        digest = h.hexdigest()
-        self._last_state = digest
-        return digest
+        return h.hexdigest()
 
     def dump(self, out: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None,
              prefixes: Mapping[str, str] | None = None) -> None:
