@@ -47,7 +47,7 @@ from servers import (  # noqa: F401
 CG = "https://w3id.org/careergraph/ontology#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 BIG = "http://example.org/careergraph-test/big"
-BIG_ROWS = 32_000
+BIG_ROWS = 30_000  # the issue asks for paging past the cap on at least 30k rows
 MID = "http://example.org/careergraph-test/mid"
 MID_TRIPLES = 12_000  # past Virtuoso's 10,000, for the tests that page triples
 NT = ox.RdfFormat.N_TRIPLES
