@@ -164,13 +164,15 @@ def start_oxigraph(folder: Path, *, read_only: bool = False) -> Server:
 
 
 # -- Virtuoso ------------------------------------------------------------------
-def virtuoso_ini(packaged: str, folder: Path, sql_port: int, http_port: int) -> str:
+def virtuoso_ini(packaged: str, folder: Path, sql_port: int, http_port: int,
+                 settings: dict[tuple[str, str], str] | None = None) -> str:
     """The packaged ``virtuoso.ini`` with the database in ``folder`` and both ports on loopback.
 
-    Everything else (``ResultSetMaxRows = 10000`` among it) is kept as packaged.
+    Everything else (``ResultSetMaxRows = 10000`` among it) is kept as
+    packaged, unless ``settings`` (``{(section, key): value}``) changes it.
     """
     d = str(folder)
-    repl = {
+    repl = {**(settings or {}), **{
         ("Database", "DatabaseFile"): f"{d}/virtuoso.db",
         ("Database", "ErrorLogFile"): f"{d}/virtuoso.log",
         ("Database", "LockFile"): f"{d}/virtuoso.lck",
@@ -182,7 +184,7 @@ def virtuoso_ini(packaged: str, folder: Path, sql_port: int, http_port: int) -> 
         ("Parameters", "DirsAllowed"): f"., {d}",
         ("HTTPServer", "ServerPort"): f"127.0.0.1:{http_port}",
         ("URIQA", "DefaultHost"): f"127.0.0.1:{http_port}",
-    }
+    }}
     out, section, seen = [], "", set()
     for line in packaged.splitlines():
         m = re.match(r"\s*\[([^\]]+)\]", line)
@@ -193,7 +195,8 @@ def virtuoso_ini(packaged: str, folder: Path, sql_port: int, http_port: int) -> 
             line = f"{m.group(1)} = {repl[(section, m.group(1))]}"
             seen.add((section, m.group(1)))
         out.append(line)
-    missing = {k for k in repl if k[1] not in ("xa_persistent_file", "DirsAllowed", "DefaultHost")} - seen
+    missing = {k for k in repl if k[1] not in ("xa_persistent_file", "DirsAllowed", "DefaultHost")
+               and k not in (settings or {})} - seen
     if missing:
         raise RuntimeError(f"packaged virtuoso.ini lacks {sorted(missing)}")
     return "\n".join(out) + "\n"
@@ -209,15 +212,18 @@ def _isql(sql_port: int, statements: str) -> None:
         raise RuntimeError(f"isql-vt failed: {res.stdout[-500:]} {res.stderr[-500:]}")
 
 
-def start_virtuoso(folder: Path) -> Server:
-    """``virtuoso-t +foreground`` on a private ini; updates granted to the anonymous SPARQL user."""
+def start_virtuoso(folder: Path, *, settings: dict[tuple[str, str], str] | None = None) -> Server:
+    """``virtuoso-t +foreground`` on a private ini; updates granted to the anonymous SPARQL user.
+
+    ``settings`` changes packaged values, e.g. ``{("SPARQL", "ResultSetMaxRows"): "1000000"}``.
+    """
     binary = shutil.which("virtuoso-t")
     if binary is None or not VIRTUOSO_INI.is_file():
         raise FileNotFoundError("Virtuoso 7 is not installed (apt-get install virtuoso-opensource-7)")
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(virtuoso_ini(VIRTUOSO_INI.read_text(), folder, sql_port, http_port))
+    ini.write_text(virtuoso_ini(VIRTUOSO_INI.read_text(), folder, sql_port, http_port, settings))
     log = folder / "virtuoso-t.out"
     with open(log, "wb") as out:
         proc = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=folder,
