@@ -254,6 +254,28 @@ def test_blank_node_bindings_are_refused():
         bind_values("SELECT ?o { ?s ?p ?o }", {"o": ox.BlankNode()})
 
 
+def test_virtuoso_json_is_put_back_in_standard_form_across_reads():
+    from careergraph.backends.remote import _Fixups
+
+    body = ('{ "head": { "link": [], "vars": ["b", "t"] }, "results": { "bindings": [ '
+            + ", ".join('{ "b": { "type": "bnode", "value": "nodeID://b%d" }, "t": { "type": "typed-literal", '
+                        '"datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "%d" }}' % (i, i % 2)
+                        for i in range(500))
+            + ' ] } }').encode()
+
+    class Trickle:  # a server answer arriving 7 bytes at a time
+        def __init__(self, data):
+            self.data = data
+
+        def read(self, n=-1):
+            out, self.data = self.data[:7], self.data[7:]
+            return out
+
+    sols = list(ox.parse_query_results(_Fixups(Trickle(body)), ox.QueryResultsFormat.JSON))
+    assert [s["b"].value for s in sols] == [f"b{i}" for i in range(500)]
+    assert [s["t"].value for s in sols] == ["false", "true"] * 250
+
+
 def test_chunks_keep_blank_nodes_together(tmp_path):
     path = tmp_path / "b.nt"
     lines = [f"<http://ex/s{i}> <http://ex/p> \"{i}\" ." for i in range(25)]
