@@ -172,7 +172,7 @@ def virtuoso_ini(packaged: str, folder: Path, sql_port: int, http_port: int,
     packaged, unless ``settings`` (``{(section, key): value}``) changes it.
     """
     d = str(folder)
-    repl = {**(settings or {}), **{
+    repl = {**(settings or {}), 
         ("Database", "DatabaseFile"): f"{d}/virtuoso.db",
         ("Database", "ErrorLogFile"): f"{d}/virtuoso.log",
         ("Database", "LockFile"): f"{d}/virtuoso.lck",
@@ -183,8 +183,8 @@ def virtuoso_ini(packaged: str, folder: Path, sql_port: int, http_port: int,
         ("Parameters", "ServerPort"): f"127.0.0.1:{sql_port}",
         ("Parameters", "DirsAllowed"): f"., {d}",
         ("HTTPServer", "ServerPort"): f"127.0.0.1:{http_port}",
-        ("URIQA", "DefaultHost"): f"127.0.0.1:{http_port}",
-    }}
+        ("URIQA", "DefaultHost"): f"127.0.0.1:{http_port}"
+    }
     out, section, seen = [], "", set()
     for line in packaged.splitlines():
         m = re.match(r"\s*\[([^\]]+)\]", line)
@@ -351,7 +351,6 @@ def bench(rows: int = 100_000, repeats: int = 7) -> None:
     import tempfile
 
     import pyoxigraph as ox
-
     from careergraph.backends import EmbeddedBackend, RemoteBackend
     from careergraph.resources import builtin_graphs, package_dir
 
@@ -381,7 +380,7 @@ def bench(rows: int = 100_000, repeats: int = 7) -> None:
                 w.load(data, graph=graph, format=ox.RdfFormat.N_TRIPLES)
                 remote = RemoteBackend(server.query_url)
 
-                def read(b):
+                def read(b, text=text, graph=graph):
                     return lambda: sum(1 for _ in b.query(text, named_graphs=[graph]))
 
                 assert read(remote)() == read(embedded)() == rows
@@ -391,7 +390,7 @@ def bench(rows: int = 100_000, repeats: int = 7) -> None:
                       f"ratio {http_s / emb_s:.2f} (median of {repeats})")
                 per_q = []
                 for q in library:
-                    h = _median_time(lambda q=q: list(remote.query(q)), 5)
+                    h = _median_time(lambda q=q, remote=remote: list(remote.query(q)), 5)
                     e = _median_time(lambda q=q: list(embedded.query(q)), 5)
                     per_q.append((h, e))
                 hs = sorted(h for h, _ in per_q)[len(per_q) // 2]

@@ -258,8 +258,8 @@ def test_virtuoso_json_is_put_back_in_standard_form_across_reads():
     from careergraph.backends.remote import _Fixups
 
     body = ('{ "head": { "link": [], "vars": ["b", "t"] }, "results": { "bindings": [ '
-            + ", ".join('{ "b": { "type": "bnode", "value": "nodeID://b%d" }, "t": { "type": "typed-literal", '
-                        '"datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "%d" }}' % (i, i % 2)
+            + ", ".join(f'{{ "b": {{ "type": "bnode", "value": "nodeID://b{i}" }}, "t": {{ "type": "typed-literal", '
+                        f'"datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "{i % 2}" }}}}'
                         for i in range(500))
             + ' ] } }').encode()
 
