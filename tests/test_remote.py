@@ -28,9 +28,8 @@ from careergraph.backends.remote import (
     bind_values,
     default_cache_dir,
     nt_chunks,
-    parse_query,
-    tokenize,
 )
+from careergraph.sparql import parse_query, tokenize
 from careergraph.errors import EndpointError, OntologyError, QueryError
 from careergraph.resources import ONTOLOGY_GRAPH, builtin_graphs, package_dir
 from hypothesis import given, settings
