@@ -64,7 +64,7 @@ def tokenize(text: str) -> list[Token]:
     --------
     >>> [t.text for t in tokenize('SELECT ?x { ?x <a> "{" } # }')]
     ['SELECT', '?x', '{', '?x', '<a>', '"{"', '}']
-    >>> len(tokenize("?x cgid:dataset\\/seed ."))  # an escaped local name is one token
+    >>> len(tokenize("?x cgid:dataset" + chr(92) + "/seed ."))  # an escaped local name is one token
     3
     """
     out, pos, n = [], 0, len(text)
