@@ -7,18 +7,21 @@ import time
 import click
 
 from ..importers import import_crosswalk, import_esco, import_onet
-from ..store import drop_source, list_sources, open_graph
+from ..store import drop_source, list_sources, open_graph, publish
 from .base import EXIT_NO_RESULT, cli, common_options, emit, store_option
 
 __all__ = ["drop_cmd", "import_group", "sources_cmd"]
 
 
 def _open(obj):
-    if obj.store is None:
-        raise click.UsageError("imports need an on-disk store: give --store DIR (or set CAREERGRAPH_STORE)")
-    if obj._graph is None:
-        obj._graph = open_graph(obj.store, create=True)
-    return obj._graph
+    """The graph to write: a store folder (created when missing) or a server's update endpoint."""
+    if obj.store is None and obj.endpoint is None:
+        raise click.UsageError("imports need an on-disk store or a server: give --store DIR, or --endpoint URL "
+                               "with --update-endpoint URL")
+    if obj.endpoint is not None and obj.update_endpoint is None:
+        raise click.UsageError(f"writing to {obj.endpoint} needs its SPARQL update endpoint: give "
+                               "--update-endpoint URL (Virtuoso takes updates at its /sparql URL too)")
+    return obj.open(create=True)
 
 
 def _progress(started: float):
@@ -135,10 +138,34 @@ def sources_cmd(obj, fmt: str) -> None:
 @click.pass_obj
 def drop_cmd(obj, source: str) -> None:
     """Remove one imported source (its named graph and its record)."""
-    if obj.store is None:
-        raise click.UsageError("drop needs an on-disk store: give --store DIR")
     try:
-        rec = drop_source(obj.graph, source)
+        rec = drop_source(_open(obj), source)
     finally:
         obj.release()
     click.echo(f"dropped {rec.key} (<{rec.graph}>, {rec.triples:,} triples)", err=True)
+
+
+@cli.command("publish", epilog="Example:\n  careergraph --store ./cg publish --endpoint http://127.0.0.1:7878/query "
+             "--update-endpoint http://127.0.0.1:7878/update")
+@store_option
+@click.pass_obj
+def publish_cmd(obj) -> None:
+    """Copy the graph (the built-in one, or --store DIR) into a SPARQL 1.1 server's named graphs.
+
+    Every named graph (ontology, seed, each imported source, and the import
+    records in graph/meta) is replaced whole on the server, with the same
+    graph IRIs as in a store, so every command then runs with --endpoint.
+    """
+    if obj.endpoint is None or obj.update_endpoint is None:
+        raise click.UsageError("publish needs the server: give --endpoint URL and --update-endpoint URL")
+    source = open_graph(obj.store)
+    target = open_graph(endpoint=obj.endpoint, update_endpoint=obj.update_endpoint, graph_store=obj.graph_store,
+                        timeout=obj.timeout, create=True)
+    started = time.perf_counter()
+    try:
+        graphs = publish(source, target, progress=_progress(started))
+    finally:
+        source.close()
+        target.close()
+    click.echo(f"published {len(graphs)} named graphs to {target.location} in {time.perf_counter() - started:.1f} s",
+               err=True)

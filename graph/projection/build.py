@@ -76,7 +76,9 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
         say(f"reading {name}")
         return rows(graph, name)
 
-    role_rows = read("project-roles")
+    # rows come in the store's order, which differs between backends: sort what fixes an order
+    # (roles, skills, moves) so every backend gives the same projection, down to tie-breaks
+    role_rows = sorted(read("project-roles"), key=lambda r: _key(r["role"]))
     roles: list[str] = []
     role_index: dict[str, int] = {}
     labels: dict[str, str] = {}
@@ -112,19 +114,23 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
         skill_labels.setdefault(iri, iri)
         return j
 
-    for r in read("project-skills"):
+    for r in sorted(read("project-skills"), key=lambda r: _key(r["skill"])):
         add_skill(r["skill"], r["label"])
         if r["kind"] and r["skill"] not in skill_kinds:
             skill_kinds[r["skill"]] = r["kind"]
 
     # role-skill links: essential wins over optional (a requiresSkill-only link, None, counts as essential)
     links: dict[tuple[int, int], list] = {}
-    for r in read("project-role-skills"):
+    link_rows = read("project-role-skills")
+    for iri in sorted({r["skill"] for r in link_rows if r["role"] in role_index} - set(skill_index)):
+        add_skill(iri)  # required but not typed cg:Skill: a column all the same, in IRI order
+    for r in link_rows:
         i = role_index.get(r["role"])
         if i is None:
             continue
         j = add_skill(r["skill"])
-        ess = r["essential"]
+        # a boolean, or None for a requiresSkill-only link (Virtuoso computes booleans as 1 / 0)
+        ess = None if r["essential"] is None else bool(r["essential"])
         cur = links.get((i, j))
         if cur is None:
             links[(i, j)] = [ess, None]
@@ -166,7 +172,7 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
 
     g = nx.DiGraph()
     g.add_nodes_from((iri, attrs[iri]) for iri in roles)
-    for r in read("project-transitions"):
+    for r in sorted(read("project-transitions"), key=lambda r: (_key(r["from"]), _key(r["to"]), _key(r["kind"]))):
         u, v = r["from"], r["to"]
         if u not in role_index or v not in role_index or u == v:
             continue
@@ -192,6 +198,10 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
         names=names, track_labels={r["track"]: clean(r["label"]) for r in read("project-tracks")},
         version=version,
     )
+
+
+def _key(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _link_evidence(rows_, links, role_index, skill_index, shape) -> sp.csr_matrix:

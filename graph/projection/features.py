@@ -251,7 +251,7 @@ def technology_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
     >>> technology_block(rows, {"a": 0, "b": 1}).toarray().round(3).tolist()
     [[1.0, 0.0], [1.0, 1.405]]
     """
-    pairs = [(role_index[r["role"]], r["technology"], hot_weight if r.get("hot") is True else 1.0)
+    pairs = [(role_index[r["role"]], r["technology"], hot_weight if r.get("hot") in (True, 1) else 1.0)
              for r in rows if r.get("role") in role_index and r.get("technology")]
     m = _pairs_matrix(pairs, len(role_index))
     return sp.csr_matrix(m @ sp.diags(idf_weights(m))) if m.shape[1] else m
