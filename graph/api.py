@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from . import evaluate as _evaluate
 from . import export as _export
 from . import overlap as _overlap
 from . import recommend as _recommend
@@ -120,6 +121,10 @@ class CareerGraph:
         """Roles most similar to ``role`` by the similarity model."""
         r = self.resolver
         return _similarity.similar(r.projection, r.resolve(role), top=top)
+
+    def evaluate(self, truth: str | os.PathLike, **options: Any) -> _evaluate.EvaluationResult:
+        """Score the move model against a related-occupations file; options as :func:`careergraph.evaluate.evaluate`."""
+        return _evaluate.evaluate(self.graph, truth, **options)
 
     def matrix(self, roles: Iterable[str] | None = None) -> tuple[list[str], np.ndarray]:
         """All-pairs skill Jaccard of roles (all roles by default): ``(labels, ndarray)``."""
