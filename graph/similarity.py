@@ -83,9 +83,10 @@ __all__ = ["DEFAULT_WEIGHTS", "MODELS", "MOVE_WEIGHTS", "NEIGHBOURS", "TIER_WEIG
            "default_model", "normalize_rows", "similar", "top_roles"]
 
 #: Weight of each content block by name; 0 switches a block off, and a feature block not listed weighs 1.0.
-#: Chosen on half A of O*NET's related occupations with every block's drop
-#: kept small, checked on half B and on ESCO through the crosswalk
-#: (``python bench/bench_evaluate.py``; ``docs/similarity.md``).
+#: Balanced, set on half A of O*NET's related occupations and of their ESCO
+#: mapping: searches on half A put the most weight on text, which is what that
+#: list is built from, and double the loss without it, so they were measured
+#: and not taken (``python bench/bench_evaluate.py --search``; ``docs/similarity.md``).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "skills": 1.0,        # non-technology skill links (O*NET: importance of the 35 rated skills)
     "essential": 0.5,     # 0/1 essential links
@@ -103,8 +104,8 @@ MOVE_WEIGHTS: dict[str, float] = {"content": 1.0, "neighbours": 1.0, "known": 0.
 #: The model variants :class:`MoveModel` (and ``careergraph evaluate --model``) know.
 MODELS = ("content", "moves", "hybrid")
 
-#: How many most similar roles (of the same dataset, with known moves) lend their moves.
-NEIGHBOURS = 10
+#: How many most similar roles (of the same dataset, with known moves) lend their moves (best on half A of 3-20).
+NEIGHBOURS = 5
 
 #: Weight of a known move by relatedness tier (lower-cased); other moves count 1.
 TIER_WEIGHTS: dict[str, float] = {"primary-short": 1.0, "primary-long": 2 / 3, "supplemental": 1 / 3}
@@ -409,7 +410,7 @@ class SimilarityModel:
             norm = np.linalg.norm(vec)
             if norm == 0:
                 continue
-            left, right = self.blocks[name]
+            right = self.blocks[name][1]
             w = self.weight(name)
             num += w * np.asarray(right @ (vec if name == "coverage" else vec / norm)).ravel()
             den += w * self.present[name][1]
