@@ -78,9 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = {"next (ranking + explanations)": [], "model ranking alone": [], "content part alone (baseline)": []}
     for role in sample:
         next_moves(proj, role, top=args.top)  # warm
-        rows["next (ranking + explanations)"].append(timed(lambda: next_moves(proj, role, top=args.top), args.repeat))
-        rows["model ranking alone"].append(timed(lambda: model.similar(role, top=args.top), args.repeat))
-        rows["content part alone (baseline)"].append(timed(lambda: content.similar(role, top=args.top), args.repeat))
+        rows["next (ranking + explanations)"].append(
+            timed(lambda r=role: next_moves(proj, r, top=args.top), args.repeat))
+        rows["model ranking alone"].append(timed(lambda r=role: model.similar(r, top=args.top), args.repeat))
+        rows["content part alone (baseline)"].append(timed(lambda r=role: content.similar(r, top=args.top), args.repeat))
 
     print(f"\n{len(sample)} roles, top {args.top}, medians of {args.repeat} runs per role; "
           f"model fit {fit_s:.2f} s once per projection\n")

@@ -8,7 +8,6 @@ import time
 
 import numpy as np
 import pytest
-
 from careergraph.errors import ImportDataError, InvalidParameter
 from careergraph.evaluate import (
     PRIMARY_TIERS,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from careergraph.examples import graph_from_turtle, toy_graph
+from careergraph.projection import build
 from careergraph.projection.features import (
     BLOCKS,
     feature_blocks,
@@ -17,7 +17,6 @@ from careergraph.projection.features import (
     text_block,
     tokenize,
 )
-from careergraph.projection import build
 from careergraph.queries import load_query
 
 OCC = "https://w3id.org/careergraph/id/onet/occupation/"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-
 from careergraph.errors import ImportDataError
 from careergraph.examples import graph_from_turtle
 from careergraph.importers.mcc import MCC_COLS, file_sha256, import_mcc

@@ -54,8 +54,21 @@ import pyoxigraph as ox
 
 from ..errors import ImportDataError
 from ..queries import run_query
-from ._common import (CGID, PROV, RDF_TYPE, RDFS_LABEL, XSD, ImportSummary, NTWriter, Progress, cg, file_node,
-                      finish, lit, ref)
+from ._common import (
+    CGID,
+    PROV,
+    RDF_TYPE,
+    RDFS_LABEL,
+    XSD,
+    ImportSummary,
+    NTWriter,
+    Progress,
+    cg,
+    file_node,
+    finish,
+    lit,
+    ref,
+)
 
 __all__ = ["MCC_COLS", "MCC_SCALES", "file_sha256", "import_mcc"]
 
@@ -225,7 +238,7 @@ def import_mcc(graph, path, *, progress: Progress | None = None) -> ImportSummar
                 nt.add(obs, cg("salarySource"), source)
                 nt.add(obs, cg("statistic"), cg("Median"))
                 nt.add(obs, cg("comparator"), lit("around"))
-                nt.add(obs, cg("amount"), lit(format(earn.quantize(Decimal("1")), "f"), XSD + "decimal"))
+                nt.add(obs, cg("amount"), lit(format(earn.quantize(Decimal(1)), "f"), XSD + "decimal"))
                 nt.add(obs, cg("currency"), lit("GBP"))
                 nt.add(obs, cg("region"), lit("United Kingdom"))
                 nt.add(obs, in_ds, ds_ref)
