@@ -198,8 +198,17 @@ def main(argv: list[str] | None = None) -> int:
     log(f"prepared both runs in {time.perf_counter() - t0:.1f} s: O*NET {onet.n_sources} sources x "
         f"{onet.n_candidates} candidates, ESCO {esco.n_sources} x {esco.n_candidates}")
     for name, run in (("O*NET", onet), ("ESCO", esco)):
+        rel = ((run.grades > 0) & run.cand_mask).sum(axis=1)
+        print(f"- {name}: {run.n_sources} sources, {run.n_candidates} candidates, {rel.mean():.1f} relevant per source")
         for mv in run.moves:
             print(f"- {name}: moves of {mv['label']} ({mv['dataset']}, {mv['moves']}): {mv['visible']} ({mv['why']})")
+        jz = run.model.job_zone
+        d = np.abs(jz[run.src_rows][:, None] - jz[run.cols][None, :])
+        known = np.isfinite(d) & run.cand_mask
+        relevant = known & (run.grades > 0)
+        if relevant.any():
+            print(f"- {name}: pairs with both job zones: {relevant.sum()} relevant, {known.sum()} in all; within one "
+                  f"zone: {np.mean(d[relevant] <= 1):.0%} of relevant pairs, {np.mean(d[known] <= 1):.0%} of all pairs")
 
     blocks = dict(DEFAULT_WEIGHTS)
     if args.search:
@@ -211,12 +220,20 @@ def main(argv: list[str] | None = None) -> int:
         for name, run in (("O*NET", onet), ("ESCO", esco)):
             rows.append(measure(run, f"{name}: DEFAULT_WEIGHTS"))
             rows.append(measure(run, f"{name}: searched weights", weights=found_p, content_weights=found_b))
+            for b, w in found_b.items():
+                if w > 0 and b in run.blocks:
+                    rows.append(measure(run, f"{name}: searched weights without `{b}`", weights=found_p,
+                                        content_weights={**found_b, b: 0.0}))
         table("Weights searched on half A, reported on half B", rows)
         if args.search_only:
             return 0
 
+    rows = ablations(onet, "O*NET", blocks)
+    for k in (3, 10, 20):
+        other = prepare(graph, truth, model=MoveModel(content={**DEFAULT_WEIGHTS, "coverage": 1e-9}, neighbours=k))
+        rows.append(measure(other, f"hybrid with {k} neighbours (not 5)"))
     table(f"O*NET related occupations, own moves hidden ({onet.n_sources} sources, {onet.n_candidates} candidates)",
-          ablations(onet, "O*NET", blocks))
+          rows)
     table(f"ESCO through the crosswalk ({esco.n_sources} sources, {esco.n_candidates} candidates)",
           ablations(esco, "ESCO", blocks))
     if args.proxy:
