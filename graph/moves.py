@@ -40,6 +40,8 @@ from typing import Any
 import numpy as np
 
 from .errors import InvalidParameter
+from .paths import _education as _degree_change
+from .paths import _salary as _salary_change
 from .projection import Projection
 from .recommend import gap
 from .similarity import MoveModel, default_model, top_roles
@@ -52,39 +54,10 @@ SHARED_SHOWN = 10
 _SAME_AS = "same role in another source"
 
 
-def _main_degree(entries: list[dict[str, Any]] | None) -> dict[str, Any] | None:
-    if not entries:
-        return None
-    for level in ("minimum", "typical", "preferred"):
-        hits = [e for e in entries if e["level"] == level]
-        if hits:
-            return min(hits, key=lambda e: (e["rank"] if e["rank"] is not None else 99, e["label"]))
-    return entries[0]
-
-
-def _change(a: float | None, b: float | None, tol: float = 0.25) -> str:
+def _change(a: float | None, b: float | None, tol: float) -> str:
     if a is None or b is None:
         return "unknown"
     return "higher" if b > a + tol else "lower" if b < a - tol else "same"
-
-
-def _earnings(proj: Projection, u: str, v: str) -> list[dict[str, Any]]:
-    def latest(rows):
-        out: dict[str, dict[str, Any]] = {}
-        for r in sorted(rows or [], key=lambda r: (r["statistic"] != "median", -(int(str(r["year"])[:4])
-                                                                                  if r["year"] else 0))):
-            out.setdefault(r["source_label"], r)
-        return out
-
-    a, b = latest(proj.salaries.get(u)), latest(proj.salaries.get(v))
-    out = []
-    for src in sorted(set(a) & set(b)):
-        fa, fb = a[src]["amount"], b[src]["amount"]
-        if fa is None or fb is None or a[src]["currency"] != b[src]["currency"]:
-            continue
-        out.append({"source": src, "statistic": b[src]["statistic"], "currency": b[src]["currency"],
-                    "from": fa, "to": fb, "ratio": fb / fa if fa else None})
-    return out
 
 
 def direction(proj: Projection, u: str, v: str) -> dict[str, Any]:
@@ -95,10 +68,11 @@ def direction(proj: Projection, u: str, v: str) -> dict[str, Any]:
     dict
         ``job_zone`` and ``education_level`` (O*NET's 1-5 and 1-12 scales,
         :attr:`Projection.levels`): ``{"from", "to", "change"}`` with change
-        ``higher``, ``lower``, ``same`` or ``unknown``; ``degree``: the main
-        stated degree of each (``{"from", "to", "change"}``); ``earnings``:
-        per source with figures for both roles in one currency,
-        ``{"source", "statistic", "currency", "from", "to", "ratio"}``.
+        ``higher``, ``lower``, ``same`` or ``unknown``; ``degree`` and
+        ``earnings`` as a step of ``path`` explains them (the main stated
+        degree of each, ``{"from", "to", "change", "fields"}``; per salary
+        source ``{"source", "statistic", "currency", "from", "to", "change"}``),
+        each earnings entry with ``ratio`` (to / from, None unless both).
 
     Examples
     --------
@@ -111,15 +85,12 @@ def direction(proj: Projection, u: str, v: str) -> dict[str, Any]:
     """
     la, lb = proj.levels.get(u, {}), proj.levels.get(v, {})
     out: dict[str, Any] = {}
-    for key, name in (("job_zone", "job_zone"), ("education", "education_level")):
+    for key, name, tol in (("job_zone", "job_zone", 0.5), ("education", "education_level", 0.25)):
         a, b = la.get(key), lb.get(key)
-        out[name] = {"from": a, "to": b, "change": _change(a, b, 0.5 if key == "job_zone" else 0.25)}
-    da, db = _main_degree(proj.education.get(u)), _main_degree(proj.education.get(v))
-    ra = da["rank"] if da else None
-    rb = db["rank"] if db else None
-    out["degree"] = {"from": da["label"] if da else None, "to": db["label"] if db else None,
-                     "change": _change(ra, rb, 0.0)}
-    out["earnings"] = _earnings(proj, u, v)
+        out[name] = {"from": a, "to": b, "change": _change(a, b, tol)}
+    out["degree"] = _degree_change(proj, u, v)
+    out["earnings"] = [{**e, "ratio": e["to"] / e["from"] if e["from"] and e["to"] is not None else None}
+                       for e in _salary_change(proj, u, v)]
     return out
 
 

@@ -194,7 +194,8 @@ def _direction_text(d: dict[str, Any]) -> str:
     if d["degree"]["to"] is not None:
         out.append(f"degree {d['degree']['from'] or '?'}->{d['degree']['to']}")
     for e in d["earnings"]:
-        out.append(f"earnings x{e['ratio']:.2f} ({e['source']})")
+        if e["ratio"] is not None:
+            out.append(f"earnings x{e['ratio']:.2f} ({e['source']})")
     return ", ".join(out) or "not stated"
 
 

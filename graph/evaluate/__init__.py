@@ -50,7 +50,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ImportDataError, InvalidParameter
+from ..importers.mcc import file_sha256
 from ..projection import project
 from ..queries import rows
 from ..similarity import MODELS, MOVE_WEIGHTS, MoveModel, SimilarityModel
@@ -151,14 +151,6 @@ def onet_roles(graph, projection=None) -> dict[str, str]:
             by_code.setdefault(norm_code(str(r["code"])), []).append(r["role"])
     ds = projection.role_datasets if projection is not None else {}
     return {c: sorted(iris, key=lambda i: (ds.get(i) != "onet", i))[0] for c, iris in sorted(by_code.items())}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _read_crosswalk(path: str | Path) -> list[dict[str, str]]:
@@ -382,7 +374,7 @@ class EvaluationRun:
 def _own_sources(proj, truth: Truth, path: Path, role_code: Mapping[str, str]) -> dict[str, str]:
     """Sources of moves the truth file *is*: ``{source: why}`` (by recorded SHA-256, else by shared pairs)."""
     out: dict[str, str] = {}
-    digest = _sha256(path)
+    digest = file_sha256(path)
     for src, meta in proj.move_sources.items():
         if meta.get("sha256") and meta["sha256"] == digest:
             out[src] = "the truth file's SHA-256 is the one recorded for this source at import"
