@@ -32,7 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from . import evaluate as _evaluate
 from . import export as _export
+from . import moves as _moves
 from . import overlap as _overlap
 from . import recommend as _recommend
 from . import similarity as _similarity
@@ -139,6 +141,26 @@ class CareerGraph:
         """Roles most similar to ``role`` by the similarity model."""
         r = self.resolver
         return _similarity.similar(r.projection, r.resolve(role), top=top)
+
+    def next(self, role: str, top: int = 10, *, source: str | None = None) -> dict[str, Any]:
+        """The most promising next moves from ``role``, each explained (:func:`careergraph.moves.next_moves`).
+
+        ``source`` narrows both the name and the destinations to one dataset
+        (``seed``, ``esco``, ``onet`` ...).
+
+        Examples
+        --------
+        >>> from careergraph import CareerGraph
+        >>> res = CareerGraph().next("Junior ML Engineer", top=1)
+        >>> res["moves"][0]["role"], res["moves"][0]["evidence"][0]["move"]
+        ('Senior ML Engineer', 'promotion')
+        """
+        r = self.resolver
+        return _moves.next_moves(r.projection, r.resolve(role), top=top, source=source or self.source)
+
+    def evaluate(self, truth: str | os.PathLike, **options: Any) -> _evaluate.EvaluationResult:
+        """Score the move model against a related-occupations file; options as :func:`careergraph.evaluate.evaluate`."""
+        return _evaluate.evaluate(self.graph, truth, **options)
 
     def matrix(self, roles: Iterable[str] | None = None) -> tuple[list[str], np.ndarray]:
         """All-pairs skill Jaccard of roles (all roles by default): ``(labels, ndarray)``."""

@@ -1,4 +1,4 @@
-"""Analysis commands: ``path``, ``overlap``, ``similar``, ``matrix``, ``gap``, ``recommend``.
+"""Analysis commands: ``path``, ``overlap``, ``similar``, ``next``, ``matrix``, ``gap``, ``recommend``.
 
 Each parses its options, makes one :class:`~careergraph.api.CareerGraph` call
 (which resolves the names and checks the options) and formats the result.
@@ -14,7 +14,7 @@ import click
 from .._io import atomic_write, check_output
 from .base import cli, common_options, emit, source_option
 
-__all__ = ["gap_cmd", "matrix_cmd", "overlap_cmd", "path_cmd", "recommend_cmd", "similar_cmd"]
+__all__ = ["gap_cmd", "matrix_cmd", "next_cmd", "overlap_cmd", "path_cmd", "recommend_cmd", "similar_cmd"]
 
 
 #: Table output lists this many skills of a long list; JSON and CSV give all of them.
@@ -200,6 +200,68 @@ def similar_cmd(ctx, role, top, source_key, fmt):
     rows = [{"role": r["role"], "score": round(r["score"], 4), "jaccard": round(r["jaccard"], 4),
              "shared": r["shared"], "iri": r["iri"]} for r in res]
     emit(fmt, {"results": rows}, rows, ["role", "score", "jaccard", "shared"])
+
+
+def _evidence_text(m: dict[str, Any]) -> str:
+    parts = []
+    for e in m["evidence"]:
+        if e["kind"] == "known move":
+            tier = f" {e['tier']}" if e.get("tier") else ""
+            rank = f" #{e['rank']}" if e.get("rank") is not None else ""
+            way = " (stated the other way)" if e["direction"] == "reverse" else ""
+            parts.append(f"{e['move']} in {e['source']}{tier}{rank}{way}")
+        elif e["kind"] == "similar roles make this move":
+            parts.append(f"{len(e['roles'])} similar role(s) move there")
+        else:
+            parts.append(f"skills {e['similarity']:.2f}")
+    return "; ".join(parts)
+
+
+def _direction_text(d: dict[str, Any]) -> str:
+    out = []
+    jz = d["job_zone"]
+    if jz["from"] is not None or jz["to"] is not None:
+        fmt = (lambda x: "?" if x is None else f"{x:g}")
+        out.append(f"job zone {fmt(jz['from'])}->{fmt(jz['to'])}")
+    if d["degree"]["to"] is not None:
+        out.append(f"degree {d['degree']['from'] or '?'}->{d['degree']['to']}")
+    for e in d["earnings"]:
+        if e["ratio"] is not None:
+            out.append(f"earnings x{e['ratio']:.2f} ({e['source']})")
+    return ", ".join(out) or "not stated"
+
+
+@cli.command("next", epilog="Example:\n  careergraph next \"Data Scientist\" --top 5\n"
+             "  careergraph --store ./cg next \"data scientist\" --source esco --format json")
+@click.argument("role", metavar="ROLE")
+@click.option("--top", type=int, default=10, show_default=True, metavar="K", help="How many moves.")
+@source_option
+@common_options
+@click.pass_context
+def next_cmd(ctx, role, top, source_key, fmt):
+    """The most promising next moves from ROLE, each explained.
+
+    Ranks every other role by the one model (skills and other features,
+    the graph's known moves and those of similar roles, job-zone direction)
+    and says why: the known moves behind each (and their source), the shared
+    skills, the skills to learn (essential first), and the job zone,
+    education and earnings of both roles where the graph has them. With
+    --source, ROLE is resolved in that dataset and only its roles are ranked.
+    """
+    res = ctx.obj.career(source_key).next(role, top=top, source=source_key)
+    if fmt == "json":
+        emit(fmt, res)
+        return
+    rows = []
+    for m in res["moves"]:
+        learn = [x["skill"] + ("" if x["essential"] else " (optional)") for x in m["to_learn"]]
+        rows.append({"rank": m["rank"], "role": m["role"], "score": round(m["score"], 4),
+                     "evidence": _evidence_text(m),
+                     "shared": _short_list(m["shared_skills"], 5) if fmt == "table" else m["shared_skills"],
+                     "to_learn": _short_list(learn, 6) if fmt == "table" else learn,
+                     "direction": _direction_text(m["direction"]), "iri": m["iri"]})
+    emit(fmt, res, rows, ["rank", "role", "score", "evidence", "shared", "to_learn", "direction"],
+         title=f"next moves from {res['role']} ({res['model']} model)")
 
 
 @cli.command("matrix", epilog="Example:\n  careergraph matrix \"Data Scientist\" \"ML Engineer\" \"MLOps Engineer\" "

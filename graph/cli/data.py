@@ -1,4 +1,4 @@
-"""Data commands: ``import esco|onet|crosswalk``, ``sources``, ``drop``."""
+"""Data commands: ``import esco|onet|crosswalk|mcc``, ``sources``, ``drop``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 import click
 
 from ..importers import import_crosswalk, import_esco, import_onet
+from ..importers.mcc import import_mcc
 from ..store import drop_source, list_sources, open_graph, publish
 from .base import EXIT_NO_RESULT, cli, common_options, emit, store_option
 
@@ -110,6 +111,23 @@ def import_crosswalk_cmd(obj, file, no_seed_links: bool, fmt: str) -> None:
     started = time.perf_counter()
     try:
         _report(import_crosswalk(_open(obj), file, seed_links=not no_seed_links, progress=_progress(started)), fmt)
+    finally:
+        obj.release()
+
+
+@import_group.command(
+    "mcc",
+    epilog="Example:\n  careergraph import mcc --store ./cg "
+    "../shared/data/nesta-mcc/mcc_transitions_Occupation_data.csv",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@common_options
+@click.pass_obj
+def import_mcc_cmd(obj, file, fmt: str) -> None:
+    """Job zone, education, experience and earnings of ESCO occupations (Nesta MCC); import ESCO first."""
+    started = time.perf_counter()
+    try:
+        _report(import_mcc(_open(obj), file, progress=_progress(started)), fmt)
     finally:
         obj.release()
 

@@ -23,6 +23,10 @@ query                               fills
 ``project-names`` (with ``-datasets``  ``names`` (the Resolver's label index)
 and ``project-same-as``)
 ``project-tracks``                  ``track_labels``
+``project-role-levels``             ``levels`` (job zone, education, experience,
+                                    training; inherited through close/exact matches)
+``project-move-sources``            ``move_sources`` (label, dataset, file hash of
+                                    each source of moves)
 ==================================  ===============================================
 
 Examples
@@ -52,8 +56,8 @@ __all__ = ["QUERIES", "build"]
 #: Every query the build runs, in order.
 QUERIES = ("project-roles", "project-skills", "project-role-skills", "project-role-skill-importance",
            "project-role-skill-evidence", "project-skill-broader", "project-transitions", "project-education",
-           "project-salaries",
-           "project-names", "project-datasets", "project-same-as", "project-tracks", *BLOCKS.values())
+           "project-salaries", "project-names", "project-datasets", "project-same-as", "project-tracks",
+           "project-role-levels", "project-move-sources", *BLOCKS.values())
 
 #: Weight of a role-skill link when the graph gives no importance.
 _ESSENTIAL_WEIGHT, _OPTIONAL_WEIGHT = 1.0, 0.5
@@ -196,6 +200,8 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
         features=features, role_datasets={iri: attrs[iri]["dataset"] for iri in roles if attrs[iri]["dataset"]},
         education=_education(read("project-education")), salaries=_salaries(read("project-salaries")),
         names=names, track_labels={r["track"]: clean(r["label"]) for r in read("project-tracks")},
+        levels=_levels(read("project-role-levels"), role_index),
+        move_sources=_move_sources(read("project-move-sources")),
         version=version,
     )
 
@@ -242,6 +248,50 @@ def _salaries(rows_: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
             "source": r["source"], "source_label": clean(r["sourceLabel"] or r["source"] or "unattributed"),
             "statistic": r["statistic"], "amount": _num(r["amount"]),
             "currency": r["currency"] or "USD", "year": r["year"], "region": r["region"]})
+    return out
+
+
+#: Columns of ``project-role-levels`` -> keys of :attr:`Projection.levels`.
+_LEVEL_KEYS = {"jobZone": "job_zone", "education": "education", "experience": "experience", "training": "training"}
+
+
+def _levels(rows_: list[dict[str, Any]], role_index: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Stated levels win; a role without any gets the mean over the roles it matches (``via`` names them)."""
+    stated: dict[str, dict[str, Any]] = {}
+    matched: dict[str, dict[str, list[float]]] = {}
+    via: dict[str, set[str]] = {}
+    for r in rows_:
+        role = r["role"]
+        if role not in role_index:
+            continue
+        vals = {k: _num(r[col]) for col, k in _LEVEL_KEYS.items()}
+        if r["match"] is None:
+            stated[role] = {**vals, "via": []}
+            continue
+        acc = matched.setdefault(role, {k: [] for k in _LEVEL_KEYS.values()})
+        for k, v in vals.items():
+            if v is not None:
+                acc[k].append(v)
+        via.setdefault(role, set()).add(r["match"])
+    out = dict(stated)
+    for role, acc in matched.items():
+        if role not in out:
+            out[role] = {k: (sum(v) / len(v) if v else None) for k, v in acc.items()}
+            out[role]["via"] = sorted(via[role])
+    return out
+
+
+def _move_sources(rows_: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows_:
+        src = r["source"]
+        if src is None:
+            continue
+        e = out.setdefault(src, {"label": None, "dataset": None, "sha256": None, "moves": 0})
+        for k in ("label", "dataset", "sha256"):
+            if e[k] is None and r[k] is not None:
+                e[k] = clean(r[k]) if k == "label" else str(r[k])
+        e["moves"] += int(_num(r["moves"]) or 0)
     return out
 
 
