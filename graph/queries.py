@@ -651,21 +651,27 @@ def fetch(
     cap = max_rows if max_rows is not None else -1
     now = time.monotonic
     it = iter(res)
-    while True:
-        if deadline is not None and now() > deadline:
-            raise _timed_out(origin, timeout)
-        try:
-            item = next(it)
-        except StopIteration:
-            break
-        except (RuntimeError, ValueError, OSError) as exc:
-            raise QueryError(f"{origin}: query failed: {exc}") from None
-        if len(out) == cap:
-            exc = RowLimitExceeded(f"{origin}: the answer has more than {max_rows} rows; "
-                                   "add a LIMIT or raise the row limit")
-            exc.limit = max_rows
-            raise exc
-        out.append(tuple(item) if select else item)
+    try:
+        while True:
+            if deadline is not None and now() > deadline:
+                raise _timed_out(origin, timeout)
+            try:
+                item = next(it)
+            except StopIteration:
+                break
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise QueryError(f"{origin}: query failed: {exc}") from None
+            if len(out) == cap:
+                exc = RowLimitExceeded(f"{origin}: the answer has more than {max_rows} rows; "
+                                       "add a LIMIT or raise the row limit")
+                exc.limit = max_rows
+                raise exc
+            out.append(tuple(item) if select else item)
+            del item
+    finally:
+        # pyoxigraph's iterators must be dropped on the thread that made them: not by whoever
+        # catches the exception, which may run in another thread (a server's event loop)
+        del it, res
     if deadline is not None and now() > deadline:
         raise _timed_out(origin, timeout)
     return Answer("select" if select else "graph", names, out)

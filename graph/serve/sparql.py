@@ -217,10 +217,9 @@ def negotiate(accept: str | None, form: str) -> str:
                 if specific == 0:
                     break
     if choice is None:
-        raise NotAcceptable(f"None of the accepted types ({clip(accept)}) fits a {form.upper()} answer "
-                            if form != "graph" else
-                            f"None of the accepted types ({clip(accept)}) fits a CONSTRUCT/DESCRIBE answer "
-                            + "; this endpoint offers: " + ", ".join(offered))
+        what = "a CONSTRUCT/DESCRIBE" if form == "graph" else f"an {form.upper()}" if form == "ask" else "a SELECT"
+        raise NotAcceptable(f"None of the accepted types ({clip(accept)}) fits {what} answer; "
+                            "this endpoint offers: " + ", ".join(offered))
     return choice
 
 
