@@ -222,7 +222,7 @@ def test_new_data_is_served_without_a_restart():
     g = open_graph()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        c = TestClient(create_app(g))
+        c = TestClient(create_app(g, refresh_every=0))
     before = c.get("/api/roles", params={"q": "brand new role"}).json()["results"]
     assert "Brand New Role" not in [x["label"] for x in before]
     calls = []
@@ -236,3 +236,10 @@ def test_new_data_is_served_without_a_restart():
     got = c.get("/api/roles", params={"q": "brand new role"}).json()["results"]
     assert got[0]["label"] == "Brand New Role"
     assert calls, "the server asks the graph to refresh before each request"
+    n = len(calls)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        slow = TestClient(create_app(g, refresh_every=3600))
+    slow.get("/api/status")
+    slow.get("/api/status")
+    assert len(calls) == n + 1, "with --refresh-every the graph is looked at once per interval"

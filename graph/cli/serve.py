@@ -59,16 +59,19 @@ def _listen(host: str, port: int) -> socket.socket:
               help="Size limit of a request body or query string.")
 @click.option("--workers", type=click.IntRange(min=1), default=8, show_default=True, metavar="N",
               help="Requests evaluated at once; the others wait within their time limit.")
+@click.option("--refresh-every", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
+              help="Look for new data (a finished import) at most this often; 0: before every request.")
 @click.option("--quiet", is_flag=True, help="No request log on stderr.")
 @store_option
 @click.pass_obj
 def serve_cmd(obj, host: str, port: int, cors: str | None, timeout: float, max_rows: int, max_body: int,
-              workers: int, quiet: bool) -> None:
+              workers: int, refresh_every: float, quiet: bool) -> None:
     """Serve the graph over HTTP: a read-only SPARQL 1.1 endpoint at /sparql, a JSON API at /api/...
     (the shapes of --format json), its OpenAPI document at /openapi.json, and a web explorer at /.
 
-    One graph stays open and warm: the projection is loaded once. Each request is logged on
-    stderr (method, path, status, time). Stop with Ctrl-C (SIGINT) or SIGTERM.
+    One graph stays open and warm: the projection is loaded once, and new data (an import
+    that has finished) is served within --refresh-every seconds, never half an import. Each
+    request is logged on stderr (method, path, status, time). Stop with Ctrl-C (SIGINT) or SIGTERM.
     """
     import uvicorn  # the server, on first use: other commands start without it
 
@@ -79,7 +82,7 @@ def serve_cmd(obj, host: str, port: int, cors: str | None, timeout: float, max_r
     sock = _listen(host, port)
     click.echo(f"loading {obj.graph.location} ...", err=True)
     app = create_app(obj.graph, limits, cors=cors, log=None if quiet else stderr_log,
-                     allowed_hosts=_LOOPBACK_NAMES if _is_loopback(host) else None)
+                     allowed_hosts=_LOOPBACK_NAMES if _is_loopback(host) else None, refresh_every=refresh_every)
     bound = sock.getsockname()
     shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
     click.echo(f"serving {obj.graph.location} on http://{shown}:{bound[1]}/ "

@@ -8,13 +8,14 @@ worker thread (:meth:`careergraph.serve.core.Server.call`), format. Each answer 
 security headers; the explorer's pages run no inline script and load nothing
 from elsewhere (``Content-Security-Policy``).
 
-How new data is picked up: before each call the server asks the graph to
-``refresh()`` when the graph has that method (a store that switches to the
-newest complete generation after an import), and every CareerGraph call
-checks the data's version (:meth:`~careergraph.backends.Backend.state`) and
-rebuilds the projection when it changed. A half-finished import is never
-served: the store shows the previous generation until the new one is
-complete.
+How new data is picked up: before each call (at most once per
+``refresh_every`` seconds, :class:`~careergraph.serve.core.Watched`) the
+server asks the graph to ``refresh()`` when the graph has that method (a
+store that switches to the newest complete generation after an import) and
+reads the data's version (:meth:`~careergraph.backends.Backend.state`);
+every CareerGraph call rebuilds the projection when that version changed.
+A half-finished import is never served: the store shows the previous
+generation until the new one is complete.
 
 Examples
 --------
@@ -103,7 +104,7 @@ class _Headers:
 
 def create_app(graph, limits: Limits | None = None, *, cors: str | None = None,
                allowed_hosts: list[str] | None = None, log: Callable[[str], None] | None = None,
-               warm: bool = True) -> Starlette:
+               warm: bool = True, refresh_every: float = 1.0) -> Starlette:
     """The ASGI app serving one graph.
 
     Parameters
@@ -121,8 +122,11 @@ def create_app(graph, limits: Limits | None = None, *, cors: str | None = None,
         Told one line per request.
     warm : bool, default True
         Load the projection now rather than on the first request.
+    refresh_every : float, default 1.0
+        Seconds between two looks for new data (``graph.refresh()`` and the
+        data's version); 0 looks before every request.
     """
-    server = Server(graph, limits, log=log)
+    server = Server(graph, limits, log=log, refresh_every=refresh_every)
     if warm:
         server.warm()
     middleware = [Middleware(_Headers, log=log)]

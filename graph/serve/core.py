@@ -21,11 +21,12 @@ import anyio
 from starlette.responses import JSONResponse
 
 from ..api import CareerGraph
+from ..backends import Backend
 from ..errors import AmbiguousName, CareerGraphError, EmptyResult, NameNotFound, NoCareerPath, StoreError
 from ..payloads import error_payload
 from ..queries import QueryRefused, QueryTimeout, RowLimitExceeded
 
-__all__ = ["LimitExceeded", "Limits", "Server", "error_response", "status_of"]
+__all__ = ["LimitExceeded", "Limits", "Server", "Watched", "error_response", "status_of"]
 
 
 @dataclass(frozen=True)
@@ -94,16 +95,87 @@ def status_of(exc: CareerGraphError) -> int:
     return 400 if exc.exit_code == 2 else 422
 
 
+class Watched(Backend):
+    """The served graph, looked at for new data at most once every ``every`` seconds.
+
+    Every CareerGraph call checks the data's version
+    (:meth:`~careergraph.backends.Backend.state`, a read of ``graph/meta``:
+    0.8-2 ms on ESCO + O*NET, as much as the rest of an ``/api/path``
+    request). A server answering hundreds of requests a second asks once
+    per interval instead: it calls the graph's ``refresh()`` when it has one
+    (a store switching to its newest complete generation), then reads the
+    version again. New data is served at most ``every`` seconds after it is
+    complete; ``every=0`` looks before each request. Everything else is the
+    wrapped graph's.
+
+    Examples
+    --------
+    >>> from careergraph import open_graph
+    >>> g = Watched(open_graph(), every=60)
+    >>> g.state() == g.state() and g.kind == "memory"
+    True
+    """
+
+    def __init__(self, inner: Backend, every: float = 1.0):
+        self.inner = inner
+        self.every = every
+        self._lock = threading.Lock()
+        self._state: str | None = None
+        self._at = 0.0
+
+    def __getattr__(self, name: str) -> Any:  # store, folder ... of the wrapped graph
+        return getattr(self.inner, name)
+
+    kind = property(lambda self: self.inner.kind)  # type: ignore[assignment]
+    location = property(lambda self: self.inner.location)  # type: ignore[assignment]
+    read_only = property(lambda self: self.inner.read_only)  # type: ignore[assignment]
+    cache_dir = property(lambda self: self.inner.cache_dir)  # type: ignore[assignment]
+
+    def state(self) -> str:
+        with self._lock:
+            now = time.monotonic()
+            if self._state is None or now - self._at >= self.every:
+                refresh = getattr(self.inner, "refresh", None)
+                if callable(refresh):
+                    refresh()
+                self._state, self._at = self.inner.state(), now
+            return self._state
+
+    def query(self, text, **kw):
+        return self.inner.query(text, **kw)
+
+    def named_graphs(self):
+        return self.inner.named_graphs()
+
+    def dump(self, out, **kw):
+        return self.inner.dump(out, **kw)
+
+    def update(self, text):
+        self._state = None
+        return self.inner.update(text)
+
+    def load(self, path, **kw):
+        self._state = None
+        return self.inner.load(path, **kw)
+
+    def replace_graph(self, target, path, **kw):
+        self._state = None
+        return self.inner.replace_graph(target, path, **kw)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 class Server:
     """The state of one running app: the graph, its warm CareerGraph, the limits and the worker slots."""
 
-    def __init__(self, graph, limits: Limits | None = None, *, log: Callable[[str], None] | None = None):
-        self.graph = graph
+    def __init__(self, graph, limits: Limits | None = None, *, log: Callable[[str], None] | None = None,
+                 refresh_every: float = 1.0):
+        self.graph = Watched(graph, refresh_every)
         self.limits = limits or Limits()
-        self.career = CareerGraph(graph=graph)
+        self.career = CareerGraph(graph=self.graph)
         self._by_source: dict[str, CareerGraph] = {}
         self._slots = threading.BoundedSemaphore(self.limits.workers)
-        self._refresh_lock = threading.Lock()
         self._plot_lock = threading.Lock()
         self.log = log
 
@@ -117,15 +189,11 @@ class Server:
         return cg
 
     def refresh(self) -> None:
-        """Let the graph switch to its newest complete state, when it can (``graph.refresh()``)."""
-        refresh = getattr(self.graph, "refresh", None)
-        if callable(refresh):
-            with self._refresh_lock:
-                refresh()
+        """Look for new data (at most once per interval, see :class:`Watched`)."""
+        self.graph.state()
 
     def warm(self) -> None:
         """Load (or build) the projection before the first request."""
-        self.refresh()
         _ = self.career.projection
 
     def plotting(self):
