@@ -31,8 +31,8 @@ from .queries import QueryFile, QueryResult, list_queries
 __all__ = ["error_payload", "gap_payload", "matrix_payload", "overlap_payload", "path_payload",
            "queries_payload", "query_catalogue", "query_payload", "recommend_payload", "similar_payload"]
 
-_OVERLAP_KEYS = ("a", "b", "a_iri", "b_iri", "jaccard", "weighted", "shared", "only_a", "only_b")
-_GAP_KEYS = ("skill", "iri", "essential", "weight", "credit", "related_held")
+_OVERLAP_KEYS = ("a", "b", "a_iri", "b_iri", "jaccard", "weighted", "shared", "only_a", "only_b", "evidence")
+_GAP_KEYS = ("skill", "iri", "essential", "weight", "credit", "related_held", "evidence")
 
 
 def path_payload(result: PathResult | Sequence[PathResult], alternatives: int = 1) -> dict[str, Any]:
@@ -70,9 +70,10 @@ def gap_payload(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def recommend_payload(results: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """``{"results": [{"role", "score", "coverage", "missing", "missing_technology", "iri"}, ...]}``."""
+    """``{"results": [{"role", "score", "coverage", "missing", "missing_technology", "evidence", "iri"}, ...]}``."""
     return {"results": [{"role": r["role"], "score": round(r["score"], 4), "coverage": round(r["coverage"], 4),
-                         "missing": r["missing"], "missing_technology": r["missing_technology"], "iri": r["iri"]}
+                         "missing": r["missing"], "missing_technology": r["missing_technology"],
+                         "evidence": r["evidence"], "iri": r["iri"]}
                         for r in results]}
 
 

@@ -56,6 +56,7 @@ import pyoxigraph as ox
 from .backends import Backend
 from .errors import InvalidParameter, QueryError, QueryNotFound, clip, suggest
 from .resources import package_dir
+from .sparql import prologue_end, tokenize
 from .vocab import PREFIXES
 
 __all__ = [
@@ -87,17 +88,7 @@ _POS = re.compile(r"at (\d+):(\d+)")
 ENTITY_KINDS = ("role", "skill", "degree", "field", "industry", "entity")
 _KINDS = set(ENTITY_KINDS) | {"iri", "string", "integer", "decimal"}
 
-# Tokens that may hold keywords without being keywords: comments, strings, IRIs.
-_NOISE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*",
-    re.DOTALL,
-)
-_PROLOGUE = re.compile(r"^\s*(?:PREFIX\s+[\w.-]*:\s*<>|BASE\s*<>)", re.IGNORECASE)
-_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_SERVICE = re.compile(r"(?<![\w?$:.\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 
 
 class QueryTimeout(QueryError):
@@ -299,12 +290,15 @@ def load_query(name_or_path: str | Path) -> QueryFile:
 def check_read_only(text: str, origin: str = "query") -> None:
     """Refuse SPARQL updates and ``SERVICE`` before anything is sent.
 
-    Keywords inside comments, strings and IRIs do not count.
+    The text is read with the one SPARQL lexer (:func:`careergraph.sparql.tokenize`),
+    so keywords inside comments, strings and IRIs do not count.
 
     Raises
     ------
     QueryRefused
         The text is an update, or uses ``SERVICE`` (a :class:`QueryError`).
+    QueryError
+        The text cannot be read (an unclosed string, say).
 
     Examples
     --------
@@ -314,18 +308,17 @@ def check_read_only(text: str, origin: str = "query") -> None:
     ...
     careergraph.queries.QueryRefused: query: is a SPARQL update ...
     """
-    body = _NOISE.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", text)
-    while True:
-        m = _PROLOGUE.match(body)
-        if not m:
-            break
-        body = body[m.end():]
-    if _UPDATE.match(body):
+    try:
+        toks = tokenize(text)
+    except SyntaxError as exc:
+        raise QueryError(f"{origin}: SPARQL syntax error: {exc}. Fix the query text") from None
+    first = prologue_end(toks)
+    if first < len(toks) and toks[first].kw(*_UPDATES):
         raise QueryRefused(f"{origin}: is a SPARQL update (INSERT/DELETE/LOAD/CLEAR ...); "
-                         "careergraph only runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries")
-    if _SERVICE.search(body):
+                           "careergraph only runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries")
+    if any(t.kw("SERVICE") for t in toks):
         raise QueryRefused(f"{origin}: uses SERVICE (a federated query would send requests to another "
-                         "server); careergraph refuses it: remove the SERVICE clause")
+                           "server); careergraph refuses it: remove the SERVICE clause")
 
 
 # -- terms ----------------------------------------------------------------------

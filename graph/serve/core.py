@@ -210,7 +210,9 @@ class Server:
         """
         timeout = self.limits.timeout
         start = time.monotonic()
-        got = await anyio.to_thread.run_sync(self._slots.acquire, True, timeout)
+        got = self._slots.acquire(blocking=False)  # the usual case: a free slot, no thread hop to wait
+        if not got:
+            got = await anyio.to_thread.run_sync(self._slots.acquire, True, timeout)
         if not got:
             raise LimitExceeded(f"The server is busy: no worker was free within the time limit of {timeout:g} s "
                                 f"(serve --timeout; {self.limits.workers} requests run at once, serve --workers)",

@@ -40,6 +40,7 @@ __all__ = ["ENDPOINTS", "STATIC", "routes"]
 STATIC = Path(__file__).resolve().parent / "static"
 
 _SOURCE = Param("source", description="Resolve names only in this dataset: seed, esco, onet ...")
+_EVIDENCE = Param("evidence", default="any", description="any, or stated: only moves and requirements a source states")
 _HAVE = "Skills you have, comma-separated"
 _COMPLETE_LIMIT = 50
 
@@ -51,12 +52,13 @@ def _path(s: Server, a: Args) -> Any:
     res = s.careergraph(a.text("source")).path(
         a.text("from"), a.text("to"), by=a.text("by"), via=a.text("via"), avoid=a.many("avoid"),
         lateral=a.flag("lateral"), min_overlap=a.number("min_overlap"), have=a.text("have"),
-        alternatives=alternatives, unknown_years=a.number("unknown_years"))
+        alternatives=alternatives, unknown_years=a.number("unknown_years"), evidence=a.text("evidence"))
     return path_payload(res, alternatives)
 
 
 def _overlap(s: Server, a: Args) -> Any:
-    return overlap_payload(s.careergraph(a.text("source")).overlap(a.text("a"), a.text("b")))
+    return overlap_payload(s.careergraph(a.text("source")).overlap(a.text("a"), a.text("b"),
+                                                                  evidence=a.text("evidence")))
 
 
 def _similar(s: Server, a: Args) -> Any:
@@ -64,11 +66,13 @@ def _similar(s: Server, a: Args) -> Any:
 
 
 def _gap(s: Server, a: Args) -> Any:
-    return gap_payload(s.careergraph(a.text("source")).gap(a.text("have"), a.text("target")))
+    return gap_payload(s.careergraph(a.text("source")).gap(a.text("have"), a.text("target"),
+                                                          evidence=a.text("evidence")))
 
 
 def _recommend(s: Server, a: Args) -> Any:
-    return recommend_payload(s.careergraph(a.text("source")).recommend(a.text("have"), top=a.integer("top")))
+    return recommend_payload(s.careergraph(a.text("source")).recommend(a.text("have"), top=a.integer("top"),
+                                                                      evidence=a.text("evidence")))
 
 
 def _complete(kind: str):
@@ -173,15 +177,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         Param("lateral", "boolean", False, description="Add inferred moves between overlapping roles"),
         Param("min_overlap", "number", 0.3, description="Skill Jaccard needed for an inferred move"),
         Param("unknown_years", "number", 1.0, description="Years counted for a move without stated years"),
-        _SOURCE), _path),
+        _EVIDENCE, _SOURCE), _path),
     Endpoint("/api/overlap", "Skill overlap of two roles (careergraph overlap)", (
-        Param("a", required=True), Param("b", required=True), _SOURCE), _overlap),
+        Param("a", required=True), Param("b", required=True), _EVIDENCE, _SOURCE), _overlap),
     Endpoint("/api/similar", "Roles most similar to a role (careergraph similar)", (
         Param("role", required=True), Param("top", "integer", 10), _SOURCE), _similar),
     Endpoint("/api/gap", "What a skill set covers of a role (careergraph gap)", (
-        Param("have", required=True, description=_HAVE), Param("target", required=True), _SOURCE), _gap),
+        Param("have", required=True, description=_HAVE), Param("target", required=True), _EVIDENCE, _SOURCE), _gap),
     Endpoint("/api/recommend", "Roles closest to a skill set (careergraph recommend)", (
-        Param("have", required=True, description=_HAVE), Param("top", "integer", 10), _SOURCE), _recommend),
+        Param("have", required=True, description=_HAVE), Param("top", "integer", 10), _EVIDENCE, _SOURCE),
+        _recommend),
     Endpoint("/api/roles", "Role names for autocomplete: prefix matches first, then fuzzy ones", (
         Param("q", required=True), Param("limit", "integer", 10), _SOURCE), _complete("role")),
     Endpoint("/api/skills", "Skill names for autocomplete: prefix matches first, then fuzzy ones", (

@@ -222,6 +222,7 @@ function renderRoute(res) {
     h("ol", { class: "steps" }, res.steps.map((s) => h("li", { class: "step" },
       h("div", { class: "step-head" }, roleLink(s.from, s.from_iri), " → ", roleLink(s.to, s.to_iri), " ",
         h("span", { class: "badge kind " + (s.inferred ? "inferred" : "") }, s.inferred ? "inferred (not stated by a source)" : s.kind), " ",
+        s.evidence === "interpreted" ? h("span", { class: "badge inferred", title: "the graph interprets this move; no source states it" }, "interpreted") : null, " ",
         h("span", { class: "muted" }, s.years === null ? "years unknown" : `${s.years} years`),
         s.source ? h("span", { class: "muted source", title: s.source }, " · source: ", shortSource(s.source)) : null),
       h("div", { class: "new-skills" }, h("strong", {}, "New skills: "), s.new_skills.length ? chips(s.new_skills, "", 15) : "none"),
