@@ -18,17 +18,19 @@ from careergraph import open_graph
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>Evil & "Co"'
 EVIL_IRI = "https://w3id.org/careergraph/id/role/evil-role"
 
+_ID = "https://w3id.org/careergraph/id/"
 _HOSTILE_DATA = f"""
 PREFIX cg: <https://w3id.org/careergraph/ontology#>
 PREFIX cgr: <https://w3id.org/careergraph/id/role/>
 PREFIX cgs: <https://w3id.org/careergraph/id/skill/>
-PREFIX cgid: <https://w3id.org/careergraph/id/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 INSERT DATA {{ GRAPH <https://w3id.org/careergraph/graph/seed> {{
-  <{EVIL_IRI}> a cg:Role ; rdfs:label {HOSTILE!r} ; cg:inDataset <https://w3id.org/careergraph/id/dataset/seed> ;
-      cg:requiresSkill cgs:python, <https://w3id.org/careergraph/id/skill/evil-skill> ; cg:essentialSkill cgs:python, <https://w3id.org/careergraph/id/skill/evil-skill> .
-  <https://w3id.org/careergraph/id/skill/evil-skill> a cg:Skill ; rdfs:label "<b onmouseover=alert(1)>bold</b> skill" ; cg:inDataset <https://w3id.org/careergraph/id/dataset/seed> .
-  <https://w3id.org/careergraph/id/transition/lead-to-evil> a cg:Transition ; cg:fromRole cgr:lead-ml-engineer ; cg:toRole <{EVIL_IRI}> ;
+  <{EVIL_IRI}> a cg:Role ; rdfs:label {HOSTILE!r} ; cg:inDataset <{_ID}dataset/seed> ;
+      cg:requiresSkill cgs:python, <{_ID}skill/evil-skill> ;
+      cg:essentialSkill cgs:python, <{_ID}skill/evil-skill> .
+  <{_ID}skill/evil-skill> a cg:Skill ; rdfs:label "<b onmouseover=alert(1)>bold</b> skill" ;
+      cg:inDataset <{_ID}dataset/seed> .
+  <{_ID}transition/lead-to-evil> a cg:Transition ; cg:fromRole cgr:lead-ml-engineer ; cg:toRole <{EVIL_IRI}> ;
       cg:transitionKind cg:Promotion .
   cgr:lead-ml-engineer cg:promotesTo <{EVIL_IRI}> .
 }} }}

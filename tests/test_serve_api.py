@@ -6,9 +6,7 @@ import json
 import warnings
 
 import pytest
-
 from _serve_helpers import EVIL_IRI, HOSTILE, hostile_graph
-
 from careergraph import open_graph
 from careergraph.serve import Limits, create_app
 
@@ -52,7 +50,8 @@ SAME_AS_CLI = [
     ("/api/similar", {"role": "Data Scientist", "top": "3"}, ["similar", "Data Scientist", "--top", "3"]),
     ("/api/gap", {"have": "Python, SQL", "target": "Machine Learning Engineer"},
      ["gap", "--have", "Python, SQL", "--target", "Machine Learning Engineer"]),
-    ("/api/recommend", {"have": "Python, PyTorch", "top": "2"}, ["recommend", "--have", "Python, PyTorch", "--top", "2"]),
+    ("/api/recommend", {"have": "Python, PyTorch", "top": "2"},
+     ["recommend", "--have", "Python, PyTorch", "--top", "2"]),
     ("/api/queries", {}, ["queries"]),
     ("/api/queries", {"tag": "salary", "all": "true"}, ["queries", "--tag", "salary", "--all"]),
     ("/api/query/ladder-above", {"role": "Junior ML Engineer"},
@@ -60,7 +59,8 @@ SAME_AS_CLI = [
 ]
 
 
-@pytest.mark.parametrize(("route", "params", "cli_args"), SAME_AS_CLI, ids=[c[0] + str(i) for i, c in enumerate(SAME_AS_CLI)])
+@pytest.mark.parametrize(("route", "params", "cli_args"), SAME_AS_CLI,
+                         ids=[c[0] + str(i) for i, c in enumerate(SAME_AS_CLI)])
 def test_api_answers_exactly_as_the_cli_json(client, run_cli, route, params, cli_args):
     r = client.get(route, params=params)
     assert r.status_code == 200, r.text
@@ -89,7 +89,8 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("route", "params", "cli_args", "status"), ERRORS, ids=[f"{e[0]}-{e[3]}-{i}" for i, e in enumerate(ERRORS)])
+@pytest.mark.parametrize(("route", "params", "cli_args", "status"), ERRORS,
+                         ids=[f"{e[0]}-{e[3]}-{i}" for i, e in enumerate(ERRORS)])
 def test_errors_carry_the_cli_message_and_a_status(client, run_cli, route, params, cli_args, status):
     r = client.get(route, params=params)
     assert r.status_code == status, r.text

@@ -13,9 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from _serve_helpers import EVIL_IRI, HOSTILE, hostile_graph, thread_server
-
 from careergraph import CareerGraph, open_graph
 from careergraph.serve import create_app
 

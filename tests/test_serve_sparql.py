@@ -12,9 +12,7 @@ import warnings
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from _serve_helpers import process_server
-
 from careergraph import open_graph
 from careergraph.serve import Limits, create_app
 
@@ -23,7 +21,8 @@ TestClient = pytest.importorskip("starlette.testclient").TestClient
 CG = "https://w3id.org/careergraph/ontology#"
 SEED = "https://w3id.org/careergraph/graph/seed"
 ONTOLOGY = "https://w3id.org/careergraph/graph/ontology"
-ROLES = f"SELECT ?r ?l WHERE {{ ?r a <{CG}Role> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }} ORDER BY ?r LIMIT 3"
+ROLES = (f"SELECT ?r ?l WHERE {{ ?r a <{CG}Role> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }} "
+         "ORDER BY ?r LIMIT 3")
 
 
 def _client(**limits):
@@ -78,17 +77,20 @@ def test_select_content_negotiation(client, accept, ctype):
 def test_ask_and_literals(client):
     r = client.get("/sparql", params={"query": f"ASK {{ ?r a <{CG}Role> }}"})
     assert r.json() == {"head": {}, "boolean": True}
-    x = client.get("/sparql", params={"query": "ASK { FILTER(false) }"}, headers={"Accept": "application/sparql-results+xml"})
+    x = client.get("/sparql", params={"query": "ASK { FILTER(false) }"},
+                   headers={"Accept": "application/sparql-results+xml"})
     assert b"<boolean>false</boolean>" in x.content
-    lit = client.get("/sparql", params={"query": 'SELECT ?a ?b ?c WHERE { BIND(3 AS ?a) BIND("chat"@fr AS ?b) BIND(BNODE() AS ?c) }'})
+    lit = client.get("/sparql", params={
+        "query": 'SELECT ?a ?b ?c WHERE { BIND(3 AS ?a) BIND("chat"@fr AS ?b) BIND(BNODE() AS ?c) }'})
     b = lit.json()["results"]["bindings"][0]
     assert b["a"] == {"type": "literal", "value": "3", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
     assert b["b"] == {"type": "literal", "value": "chat", "xml:lang": "fr"}
     assert b["c"]["type"] == "bnode"
 
 
-@pytest.mark.parametrize(("accept", "ctype"), [("text/turtle", "text/turtle"), ("application/n-triples", "application/n-triples"),
-                                               ("application/rdf+xml", "application/rdf+xml"), ("*/*", "text/turtle")])
+@pytest.mark.parametrize(("accept", "ctype"), [
+    ("text/turtle", "text/turtle"), ("application/n-triples", "application/n-triples"),
+    ("application/rdf+xml", "application/rdf+xml"), ("*/*", "text/turtle")])
 def test_construct_and_describe(client, accept, ctype):
     q = f"CONSTRUCT {{ ?r a <{CG}Role> }} WHERE {{ ?r a <{CG}Role> }} LIMIT 2"
     r = client.get("/sparql", params={"query": q}, headers={"Accept": accept})
@@ -112,7 +114,8 @@ def test_not_acceptable_and_unsupported_body(client):
 
 def test_dataset_parameters(client):
     q = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?r a <{CG}Role> }}"
-    n = lambda **p: int(client.get("/sparql", params={"query": q, **p}).json()["results"]["bindings"][0]["n"]["value"])
+    def n(**p):
+        return int(client.get("/sparql", params={"query": q, **p}).json()["results"]["bindings"][0]["n"]["value"])
     assert n() > 10
     assert n(**{"default-graph-uri": ONTOLOGY}) == 0
     assert n(**{"default-graph-uri": SEED}) == n()
@@ -132,7 +135,8 @@ def test_read_only_refusals_are_403(client, request_kind):
     elif request_kind == "update-in-query":
         r = client.post("/sparql", data={"query": "PREFIX x: <http://x/> INSERT DATA { x:a x:b x:c }"})
     elif request_kind == "service":
-        r = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+        r = client.get("/sparql",
+                       params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
     else:
         r = client.get("/sparql", params={"update": "DROP ALL"})
     assert r.status_code == 403, r.text

@@ -27,12 +27,20 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .._version import __version__
-from ..payloads import (gap_payload, overlap_payload, path_payload, queries_payload, query_catalogue, query_payload,
-                        recommend_payload, similar_payload)
+from ..payloads import (
+    gap_payload,
+    overlap_payload,
+    path_payload,
+    queries_payload,
+    query_catalogue,
+    query_payload,
+    recommend_payload,
+    similar_payload,
+)
 from ..queries import QueryTimeout, RowLimitExceeded, fetch, load_query
 from .core import LimitExceeded, Server
-from .spec import Args, Endpoint, Param, openapi
 from .sparql import content_type, negotiate, parse_request, serialize
+from .spec import Args, Endpoint, Param, openapi
 
 __all__ = ["ENDPOINTS", "STATIC", "routes"]
 
