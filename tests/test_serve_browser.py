@@ -90,6 +90,8 @@ def test_find_a_route_step_by_step(page, seed_url):
         shown = steps.nth(i)
         skills = shown.locator(".new-skills").inner_text()
         assert all(x in skills for x in step["new_skills"]) and (step["new_skills"] or "none" in skills)
+        for x, ev in step.get("skill_evidence", {}).items():  # interpreted requirements carry the CLI's mark
+            assert (f"{x} †" in skills) == (ev == "interpreted")
         assert shown.locator(".education").inner_text().startswith("Education: ")
         assert shown.locator(".salary").inner_text().startswith("Salary: ")
     assert "Mentoring" in steps.nth(1).locator(".new-skills").inner_text()

@@ -225,11 +225,17 @@ function renderRoute(res) {
         s.evidence === "interpreted" ? h("span", { class: "badge inferred", title: "the graph interprets this move; no source states it" }, "interpreted") : null, " ",
         h("span", { class: "muted" }, s.years === null ? "years unknown" : `${s.years} years`),
         s.source ? h("span", { class: "muted source", title: s.source }, " · source: ", shortSource(s.source)) : null),
-      h("div", { class: "new-skills" }, h("strong", {}, "New skills: "), s.new_skills.length ? chips(s.new_skills, "", 15) : "none"),
-      s.new_technology.length ? h("div", {}, h("strong", {}, "Technology to learn: "), chips(s.new_technology, "", 15)) : null,
+      h("div", { class: "new-skills" }, h("strong", {}, "New skills: "), s.new_skills.length ? chips(marked(s.new_skills, s.skill_evidence), "", 15) : "none"),
+      s.new_technology.length ? h("div", {}, h("strong", {}, "Technology to learn: "), chips(marked(s.new_technology, s.skill_evidence), "", 15)) : null,
       h("div", { class: "education" }, h("strong", {}, "Education: "), eduText(s.education)),
       h("div", { class: "salary" }, h("strong", {}, "Salary: "), salaryList(s.salary))))),
-    res.notes.length ? h("ul", { class: "muted" }, res.notes.map(n => h("li", {}, n))) : null);
+    res.notes.length ? h("ul", { class: "muted" }, res.notes.map(n => h("li", {}, n))) : null,
+    res.steps.some(s => Object.values(s.skill_evidence || {}).includes("interpreted"))
+      ? h("p", { class: "muted evidence-note" }, "† interpreted by careergraph from its source, not stated there; evidence=stated keeps only what the source states") : null);
+}
+
+function marked(labels, evidence) {  // the CLI's † mark of an interpreted requirement
+  return labels.map(x => (evidence && evidence[x] === "interpreted") ? x + " †" : x);
 }
 
 function viewRoute(params) {
