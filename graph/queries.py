@@ -42,6 +42,7 @@ careergraph.queries.QueryRefused: query: uses SERVICE ...
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import time
@@ -308,17 +309,37 @@ def check_read_only(text: str, origin: str = "query") -> None:
     ...
     careergraph.queries.QueryRefused: query: is a SPARQL update ...
     """
+    verdict = _verdict(text) if len(text) <= _VERDICT_TEXT else _read_only_verdict(text)
+    if verdict is None:
+        return
+    kind, detail = verdict
+    if kind == "syntax":
+        raise QueryError(f"{origin}: SPARQL syntax error: {detail}. Fix the query text")
+    if kind == "update":
+        raise QueryRefused(f"{origin}: is a SPARQL update (INSERT/DELETE/LOAD/CLEAR ...); "
+                           "careergraph only runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries")
+    raise QueryRefused(f"{origin}: uses SERVICE (a federated query would send requests to another "
+                       "server); careergraph refuses it: remove the SERVICE clause")
+
+
+def _read_only_verdict(text: str) -> tuple[str, str] | None:
+    """None for a read-only query, else ``(kind, detail)``: a syntax error, an update, or SERVICE."""
     try:
         toks = tokenize(text)
     except SyntaxError as exc:
-        raise QueryError(f"{origin}: SPARQL syntax error: {exc}. Fix the query text") from None
+        return "syntax", str(exc)
     first = prologue_end(toks)
     if first < len(toks) and toks[first].kw(*_UPDATES):
-        raise QueryRefused(f"{origin}: is a SPARQL update (INSERT/DELETE/LOAD/CLEAR ...); "
-                           "careergraph only runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries")
+        return "update", ""
     if any(t.kw("SERVICE") for t in toks):
-        raise QueryRefused(f"{origin}: uses SERVICE (a federated query would send requests to another "
-                           "server); careergraph refuses it: remove the SERVICE clause")
+        return "service", ""
+    return None
+
+
+#: Query texts up to this length have their verdict remembered (512 of them, at most 8 MB): lexing
+#: costs 0.2-1 ms a query in Python, and a server sees the same queries again and again.
+_VERDICT_TEXT = 16_384
+_verdict = functools.lru_cache(maxsize=512)(_read_only_verdict)
 
 
 # -- terms ----------------------------------------------------------------------
