@@ -177,6 +177,7 @@ class Server:
         self._by_source: dict[str, CareerGraph] = {}
         self._slots = threading.BoundedSemaphore(self.limits.workers)
         self._plot_lock = threading.Lock()
+        self._project_lock = threading.Lock()
         self.log = log
 
     def careergraph(self, source: str | None = None) -> CareerGraph:
@@ -200,8 +201,12 @@ class Server:
         """The lock around matplotlib (pyplot is not thread-safe)."""
         return self._plot_lock
 
-    async def call(self, fn: Callable[[], Any], *, what: str = "request") -> Any:
+    async def call(self, fn: Callable[[], Any], *, what: str = "request", projection: bool = True) -> Any:
         """Run ``fn`` in a worker thread within the time limit and a free worker slot.
+
+        With ``projection`` (every API call), the projection is made current
+        first under one lock: after an import, one worker rebuilds it while
+        the others wait for it, rather than each building its own copy.
 
         Raises
         ------
@@ -221,6 +226,9 @@ class Server:
         def job():
             try:
                 self.refresh()
+                if projection:
+                    with self._project_lock:
+                        _ = self.career.projection
                 return fn()
             finally:
                 self._slots.release()

@@ -287,7 +287,7 @@ def _sparql_route(server: Server) -> Route:
             mime = negotiate(accept, answer.form)
             return mime, serialize(answer, mime)
 
-        mime, payload = await server.call(run, what="query")
+        mime, payload = await server.call(run, what="query", projection=False)  # SPARQL reads the store only
         return Response(payload, headers={"content-type": content_type(mime)})
 
     return Route("/sparql", sparql, methods=["GET", "POST"])
