@@ -55,6 +55,11 @@ EVIDENCE = ("any", "stated")
 
 _Names = str | Iterable[str]
 
+#: The parts of :meth:`CareerGraph.profile` and the library query behind each.
+_PROFILE = {"about": "role-profile", "skills": "profile-skills", "education": "profile-education",
+            "salaries": "salaries-of-role", "industries": "industries-of-role",
+            "moves_out": "profile-moves-out", "moves_in": "profile-moves-in"}
+
 
 class CareerGraph:
     """A career graph: the built-in seed graph, an on-disk store, or a given graph.
@@ -241,6 +246,31 @@ class CareerGraph:
     def sparql(self, text: str, **options: Any) -> QueryResult:
         """Run SPARQL text (read-only: updates and SERVICE are refused)."""
         return run_query(self.graph, text, **options)
+
+    def profile(self, role: str) -> dict[str, Any]:
+        """One role's profile, from the library queries anchored on it.
+
+        Returns
+        -------
+        dict
+            ``role`` (its label), ``iri``, ``about`` (the ``role-profile``
+            row: description, codes, track ...), ``skills``
+            (``profile-skills``), ``education`` (``profile-education``),
+            ``salaries`` (``salaries-of-role``: by source and statistic),
+            ``industries`` (``industries-of-role``), ``moves_out`` and
+            ``moves_in`` (``profile-moves-out`` / ``profile-moves-in``).
+
+        Examples
+        --------
+        >>> p = CareerGraph().profile("Senior ML Engineer")
+        >>> p["role"], [m["otherName"] for m in p["moves_in"]], [m["otherName"] for m in p["moves_out"]]
+        ('Senior ML Engineer', ['Junior ML Engineer'], ['Lead ML Engineer'])
+        """
+        iri = self.role(role)
+        rows = {name: run_query(self.graph, name, {"role": iri}).rows for name in _PROFILE.values()}
+        about = rows["role-profile"][0] if rows["role-profile"] else {}
+        return {"role": about.get("label") or self.resolver.label(iri, "role"), "iri": iri, "about": about,
+                **{key: rows[name] for key, name in _PROFILE.items() if key != "about"}}
 
     def sources(self) -> list[dict[str, Any]]:
         """The imported sources recorded in the graph."""
