@@ -171,7 +171,7 @@ def test_timeout_stops_the_work():
     server = c.app.state.server
     started = time.monotonic()
     r = c.get("/sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
-    assert r.status_code == 503 and "--timeout" in r.text
+    assert r.status_code == 503 and "--request-timeout" in r.text
     assert time.monotonic() - started < 5
     deadline = time.monotonic() + 5  # the worker stops reading rows at the deadline: its slot comes back
     while not server._slots.acquire(blocking=False):

@@ -51,8 +51,8 @@ def _listen(host: str, port: int) -> socket.socket:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: a free one, printed at start).")
 @click.option("--cors", metavar="ORIGIN", help="Let pages of this origin call the API and /sparql (default: none).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, metavar="SECONDS",
-              help="Time limit of one request; SPARQL work stops at the deadline.")
+@click.option("--request-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              metavar="SECONDS", help="Time limit of one request; SPARQL work stops at the deadline.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True, metavar="N",
               help="Rows (or triples) a SPARQL answer may have; more is an error, never a cut answer.")
 @click.option("--max-body", type=click.IntRange(min=1024), default=1_000_000, show_default=True, metavar="BYTES",
@@ -64,7 +64,7 @@ def _listen(host: str, port: int) -> socket.socket:
 @click.option("--quiet", is_flag=True, help="No request log on stderr.")
 @store_option
 @click.pass_obj
-def serve_cmd(obj, host: str, port: int, cors: str | None, timeout: float, max_rows: int, max_body: int,
+def serve_cmd(obj, host: str, port: int, cors: str | None, request_timeout: float, max_rows: int, max_body: int,
               workers: int, refresh_every: float, quiet: bool) -> None:
     """Serve the graph over HTTP: a read-only SPARQL 1.1 endpoint at /sparql, a JSON API at /api/...
     (the shapes of --format json), its OpenAPI document at /openapi.json, and a web explorer at /.
@@ -78,7 +78,7 @@ def serve_cmd(obj, host: str, port: int, cors: str | None, timeout: float, max_r
     if not _is_loopback(host):
         click.echo(f"warning: --host {host} makes the server reachable from other machines; it has no "
                    "authentication and serves every triple of the store", err=True)
-    limits = Limits(timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers)
+    limits = Limits(timeout=request_timeout, max_rows=max_rows, max_body=max_body, workers=workers)
     sock = _listen(host, port)
     click.echo(f"loading {obj.graph.location} ...", err=True)
     app = create_app(obj.graph, limits, cors=cors, log=None if quiet else stderr_log,

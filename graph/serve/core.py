@@ -36,7 +36,7 @@ class Limits:
     Attributes
     ----------
     timeout : float
-        Seconds until a request is answered with an error (``--timeout``).
+        Seconds until a request is answered with an error (``--request-timeout``).
         A SPARQL query stops reading rows at the deadline, so its evaluation
         ends too (except one sorting or grouping step in progress, which
         finishes in the background); an API call's Python work finishes in
@@ -220,7 +220,7 @@ class Server:
             got = await anyio.to_thread.run_sync(self._slots.acquire, True, timeout)
         if not got:
             raise LimitExceeded(f"The server is busy: no worker was free within the time limit of {timeout:g} s "
-                                f"(serve --timeout; {self.limits.workers} requests run at once, serve --workers)",
+                                f"(serve --request-timeout; {self.limits.workers} requests run at once, serve --workers)",
                                 503)
 
         def job():
@@ -236,8 +236,8 @@ class Server:
         left = max(0.0, timeout - (time.monotonic() - start))
         with anyio.move_on_after(left):
             return await anyio.to_thread.run_sync(job, abandon_on_cancel=True)
-        raise LimitExceeded(f"The {what} ran past the time limit of {timeout:g} s (serve --timeout); "
-                            "narrow it, or restart the server with a higher --timeout", 503)
+        raise LimitExceeded(f"The {what} ran past the time limit of {timeout:g} s (serve --request-timeout); "
+                            "narrow it, or restart the server with a higher --request-timeout", 503)
 
 
 def error_response(exc: CareerGraphError) -> JSONResponse:

@@ -283,7 +283,7 @@ def _sparql_route(server: Server) -> Route:
                                     "(serve --max-rows); add a LIMIT to the query", 400) from None
             except QueryTimeout:
                 raise LimitExceeded(f"The query ran past the time limit of {limits.timeout:g} s "
-                                    "(serve --timeout); narrow it", 503) from None
+                                    "(serve --request-timeout); narrow it", 503) from None
             mime = negotiate(accept, answer.form)
             return mime, serialize(answer, mime)
 
