@@ -141,8 +141,19 @@ def test_other_read_commands_work_against_the_server(published, tmp_path):
     assert code == 1 and "no imported sources" in err
 
 
-def test_an_imported_slice_past_the_row_cap(published, shared_data, tmp_path_factory):
-    folder = _slice_onet(shared_data / "onet", tmp_path_factory.mktemp("onet-slice") / "onet")
+def test_an_imported_slice_answers_as_in_a_store(published, shared_data, tmp_path_factory):
+    # O*NET computer occupations and data scientists/statisticians: paging past Virtuoso's row cap is
+    # test_remote's; this is an import into a server and every kind of read agreeing
+    folder = _slice_onet(shared_data / "onet", tmp_path_factory.mktemp("onet-slice") / "onet",
+                         majors=("15-12", "15-20"))
+    tech = folder / "Technology Skills.txt"  # most of the triples: a server's update takes seconds for them
+    lines, kept, per = tech.read_text(encoding="utf-8").splitlines(keepends=True), [], {}
+    for line in lines[1:]:
+        code = line.split("\t", 1)[0]
+        per[code] = per.get(code, 0) + 1
+        if per[code] <= 5:
+            kept.append(line)
+    tech.write_text(lines[0] + "".join(kept), encoding="utf-8")
     store = str(tmp_path_factory.mktemp("store") / "store")
     assert cli("import", "onet", "--store", store, str(folder))[0] == 0
     code, _o, err = cli("import", "onet", str(folder), *where(published, write=True))
@@ -153,11 +164,6 @@ def test_an_imported_slice_past_the_row_cap(published, shared_data, tmp_path_fac
     remote = RemoteBackend(published.query_url)
     n = run_query(remote, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/careergraph/graph/onet> "
                           "{ ?s ?p ?o } }").rows[0]["n"]
-    rows = run_query(remote, "PREFIX cg: <https://w3id.org/careergraph/ontology#> "
-                             "SELECT ?r ?s WHERE { ?r cg:requiresSkill ?s }")
-    assert len(rows) > 10_000  # Virtuoso caps answers at 10,000 rows: the backend paged
-    if published.name == "virtuoso":
-        assert remote.cap == 10_000
     remote.close()
     code_s, out_s, _ = cli("sources", "--store", store, "--format", "json")
     code_r, out_r, _ = cli("sources", "--format", "json", *where(published))

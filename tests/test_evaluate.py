@@ -220,8 +220,8 @@ def test_cli_json(run_cli, tmp_path, monkeypatch):
 SLICE_MAJORS = ("15-", "17-", "29-")  # computer & maths, engineering, health practitioners
 
 
-def _slice_onet(src, dst):
-    """Copy the four O*NET files keeping only occupations of SLICE_MAJORS (both ends of a relation)."""
+def _slice_onet(src, dst, majors=SLICE_MAJORS):
+    """Copy the four O*NET files keeping only occupations of ``majors`` (both ends of a relation)."""
     dst.mkdir()
     for name in ("Occupation Data.txt", "Skills.txt", "Technology Skills.txt", "Related Occupations.txt"):
         lines = (src / name).read_text(encoding="utf-8").splitlines(keepends=True)
@@ -229,7 +229,7 @@ def _slice_onet(src, dst):
         for line in lines[1:]:
             cells = line.split("\t")
             codes = cells[:2] if name == "Related Occupations.txt" else cells[:1]
-            if all(c.startswith(SLICE_MAJORS) for c in codes):
+            if all(c.startswith(majors) for c in codes):
                 keep.append(line)
         (dst / name).write_text("".join(keep), encoding="utf-8")
     return dst
