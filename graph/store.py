@@ -29,7 +29,7 @@ from pathlib import Path
 from .backends import META_GRAPH as _META
 from .backends import Backend, Progress
 from .backends.embedded import STAGING_PREFIX, EmbeddedBackend
-from .errors import StoreError
+from .errors import CareerGraphError, StoreError
 from .queries import run_query
 from .resources import ONTOLOGY_GRAPH, SEED_GRAPH, builtin_files, package_dir
 
@@ -38,6 +38,7 @@ __all__ = [
     "ONTOLOGY_GRAPH",
     "SEED_GRAPH",
     "STAGING_PREFIX",
+    "ImportAborted",
     "SourceRecord",
     "builtin_files",
     "drop_source",
@@ -52,7 +53,18 @@ __all__ = [
 META_GRAPH = _META
 
 
-def open_graph(store: str | os.PathLike | None = None, *, create: bool = False) -> Backend:
+class ImportAborted(CareerGraphError, KeyboardInterrupt):
+    """An import (or drop) was interrupted (Ctrl-C); the message says whether the store changed.
+
+    It is a :class:`KeyboardInterrupt` too, so code that stops on Ctrl-C
+    still stops. Exit code 130, as for any interrupted command.
+    """
+
+    exit_code = 130
+
+
+def open_graph(store: str | os.PathLike | None = None, *, create: bool = False,
+               progress: Progress | None = None) -> Backend:
     """Open the graph to query.
 
     Parameters
@@ -63,6 +75,9 @@ def open_graph(store: str | os.PathLike | None = None, *, create: bool = False) 
     create : bool, default False
         Create the store (with the built-in graphs in it) when the folder is
         missing or empty.
+    progress : callable, optional
+        Told what opening a store cleaned up (an unfinished generation left
+        by a killed import, generations no longer read), one line each.
 
     Returns
     -------
@@ -80,7 +95,7 @@ def open_graph(store: str | os.PathLike | None = None, *, create: bool = False) 
     """
     if store is None:
         return EmbeddedBackend.in_memory()
-    return EmbeddedBackend.open_folder(store, create=create)
+    return EmbeddedBackend.open_folder(store, create=create, progress=progress)
 
 
 # ---------------------------------------------------------------------------
@@ -205,19 +220,23 @@ def _slug_of(iri: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", iri.rsplit("/", 1)[-1]).strip("-") or "graph"
 
 
-def drop_source(graph: Backend, key: str) -> SourceRecord:
-    """Remove one imported source: its named graph and its record, in one update.
+def drop_source(graph: Backend, key: str, *, progress: Progress | None = None) -> SourceRecord:
+    """Remove one imported source: its named graph and its record, all or nothing.
+
+    On a store this builds a new generation without the graph (see
+    :meth:`~careergraph.backends.Backend.replace_graph`).
 
     Raises
     ------
     StoreError
         No source with that key was imported; the message lists those that were.
     """
-    sources = list_sources(graph)
-    for rec in sources:
-        if key in (rec.key, rec.graph, _slug_of(rec.graph), rec.graph.rsplit("/", 1)[-1]):
-            graph.update(f"DROP SILENT GRAPH <{rec.graph}> ; {_drop_meta(rec.dataset)}")
-            return rec
+    with graph.lock(f"drop {key}", progress=progress):
+        sources = list_sources(graph)
+        for rec in sources:
+            if key in (rec.key, rec.graph, _slug_of(rec.graph), rec.graph.rsplit("/", 1)[-1]):
+                graph.replace_graph(rec.graph, None, update=_drop_meta(rec.dataset), progress=progress)
+                return rec
     have = ", ".join(r.key for r in sources) or "none"
     raise StoreError(f"No imported source {key!r} in this store (imported: {have}); "
                      "'careergraph sources' lists them")

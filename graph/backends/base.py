@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Union
 
@@ -38,12 +39,17 @@ class Backend(ABC):
     cache_dir : pathlib.Path or None
         Folder where derived data (the projection cache) may be kept; None
         for none.
+    work_dir : pathlib.Path or None
+        Folder for a write's temporary files (an import's N-Triples), on the
+        store's own file system so they can be hard-linked into it; None for
+        the system's temporary folder.
     """
 
     kind: str = ""
     location: str = ""
     read_only: bool = False
     cache_dir: Path | None = None
+    work_dir: Path | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.location}>"
@@ -95,6 +101,16 @@ class Backend(ABC):
             h.update(line.encode("utf-8", "surrogatepass") + b"\n")
         return h.hexdigest()
 
+    def refresh(self) -> bool:
+        """Catch up with writes made by other processes; True when :meth:`state` changed.
+
+        A long-lived reader (``careergraph serve``) calls it before each
+        request. A store opened read-only on one generation moves to the
+        newest complete one (see ``docs/store.md``); a backend that always
+        reads the live data (memory, an endpoint) has nothing to do.
+        """
+        return False
+
     # -- writing -----------------------------------------------------------
     @abstractmethod
     def update(self, text: str) -> None:
@@ -105,15 +121,28 @@ class Backend(ABC):
         """Add the triples of a file to a named graph (the fast bulk path)."""
 
     @abstractmethod
-    def replace_graph(self, target: str, path: str | Path, *, update: str = "",
+    def replace_graph(self, target: str, path: str | Path | None, *, update: str = "",
                       progress: Progress | None = None) -> None:
         """Replace the content of named graph ``target`` with an N-Triples file, all or nothing.
 
-        ``update`` (a SPARQL update, usually the source's record in
-        ``graph/meta``) is applied in the same switch: readers see either the
-        old graph and old record, or the new ones, never a mix and never half
-        a graph. Each backend documents what its server guarantees.
+        ``path`` None drops the graph. ``update`` (a SPARQL update, usually
+        the source's record in ``graph/meta``) is applied in the same switch:
+        readers see either the old graph and old record, or the new ones,
+        never a mix and never half a graph. Each backend documents what its
+        server guarantees.
         """
+
+    @contextlib.contextmanager
+    def lock(self, what: str, *, progress: Progress | None = None) -> Iterator[None]:
+        """Hold the right to write for the length of a multi-step write (an import).
+
+        Everything the write reads before replacing (the shrink guard's
+        counts, the crosswalk's look-ups) is then what it replaces. A second
+        writer is refused (a store raises :class:`~careergraph.errors.StoreError`
+        naming the one at work). Re-entrant; a no-op where the backend has no
+        such lock.
+        """
+        yield
 
     def close(self) -> None:
         """Release the store or connection (a no-op where there is nothing to release)."""
