@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,7 +43,7 @@ from ..resources import builtin_graphs
 from .base import META_GRAPH, Backend, Progress, Term
 from .generations import MARKER, Generation, Layout, ReaderLock
 
-__all__ = ["DELETE_COST", "MARKER", "RETIRE_SECONDS", "STAGING_PREFIX", "EmbeddedBackend", "load_turtle",
+__all__ = ["CHUNK_BYTES", "DELETE_COST", "MARKER", "RETIRE_SECONDS", "STAGING_PREFIX", "EmbeddedBackend", "load_turtle",
            "source_file_name", "turtle_as_ntriples"]
 
 #: Named graphs under this prefix are in-memory re-imports being built.
@@ -130,6 +132,81 @@ def _interruptibly(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         err = box.pop("error")
         raise err
     return box.get("value")
+
+
+#: Files are bulk-loaded in pieces of about this size: Oxigraph's loader holds a piece in memory.
+CHUNK_BYTES = 64 << 20
+
+
+class _Slice(io.RawIOBase):
+    """Bytes ``start``..``end`` of a file, read by Oxigraph's parser."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        self._fh = open(path, "rb", buffering=0)  # noqa: SIM115 - closed with the slice
+        self._fh.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:  # type: ignore[override]
+        n = min(len(buf), self._left)
+        if n <= 0:
+            return 0
+        got = self._fh.readinto(memoryview(buf)[:n]) or 0
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def _pieces(path: Path, size: int) -> list[tuple[int, int]]:
+    """Byte ranges of about ``size`` that end at line ends (N-Triples is one triple a line)."""
+    total = path.stat().st_size
+    out, start = [], 0
+    with open(path, "rb") as fh:
+        while start < total:
+            fh.seek(min(total, start + size))
+            fh.readline()
+            end = min(total, fh.tell())
+            out.append((start, end))
+            start = end
+    return out
+
+
+def _bulk_load(store: ox.Store, path: Path, graph: str, fmt: ox.RdfFormat) -> None:
+    """Bulk-load a file into a named graph, N-Triples in pieces of :data:`CHUNK_BYTES` (bounded memory)."""
+    node = ox.NamedNode(graph)
+    if fmt != _NT or path.stat().st_size <= CHUNK_BYTES:
+        _interruptibly(store.bulk_load, path=str(path), format=fmt, to_graph=node, lenient=True)
+        return
+    for start, end in _pieces(path, CHUNK_BYTES):
+        with io.BufferedReader(_Slice(path, start, end), 1 << 20) as piece:
+            _interruptibly(store.bulk_load, input=piece, format=fmt, to_graph=node, lenient=True)
+
+
+@dataclass
+class _Plan:
+    """Where a new generation starts and what goes into it."""
+
+    base: Generation | None  # a generation to checkpoint, or None for an empty store
+    layers: list[list[str]]  # the new generation's layers: [graph, content id] in load order
+    copies: set[str]  # graphs with an N-Triples copy in the current generation
+    remove: list[str] = field(default_factory=list)  # graphs to remove from the base
+    carry: list[str] = field(default_factory=list)  # graphs to load again from the current generation
+    meta: bool = False  # load graph/meta from the current generation (the base's is stale)
+    checkpoint: bool = False  # keep "everything but the target" before loading it
+
+
+def _layers_of(gen: Generation, graphs: Iterable[str]) -> list[list[str]]:
+    """A generation's layers; for one made without them, its imported graphs in name order."""
+    layers = gen.info().get("layers")
+    if isinstance(layers, list):
+        return [list(x) for x in layers]
+    builtin = {g for _p, g in builtin_graphs()} | {META_GRAPH}
+    return [["base", "legacy"]] + [[g, f"legacy:{g}"] for g in sorted(graphs) if g not in builtin]
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -247,7 +324,8 @@ class EmbeddedBackend(Backend):
             del store
             gc.collect()
             gen.sources_dir.mkdir()
-            layout.finish(gen, {"parent": None, "operation": "create the store", "route": "new"})
+            layout.finish(gen, {"parent": None, "operation": "create the store",
+                                "layers": [["base", uuid.uuid4().hex[:12]]]})
             layout.switch(gen)
         except BaseException:
             lock.release()
@@ -423,7 +501,7 @@ class EmbeddedBackend(Backend):
         if self._layout is None:
             self._store().update(text)
             return
-        self._build("update", update=text, keep_copies=False)
+        self._write("update", mode="update", update=text)
 
     def load(self, path: str | Path, *, graph: str, format: ox.RdfFormat) -> None:
         """Bulk-load a file into a named graph; on disk, in a new generation."""
@@ -431,7 +509,7 @@ class EmbeddedBackend(Backend):
         if self._layout is None:
             self._store().bulk_load(path=str(path), format=format, to_graph=ox.NamedNode(graph), lenient=True)
             return
-        self._build(f"load into <{graph}>", loads=[(Path(path), graph, format)], stale={graph})
+        self._write(f"load into <{graph}>", mode="add", target=graph, path=Path(path), fmt=format)
 
     def replace_graph(self, target: str, path: str | Path | None, *, update: str = "",
                       progress: Progress | None = None) -> None:
@@ -440,18 +518,27 @@ class EmbeddedBackend(Backend):
         On disk the next generation is built aside, then switched to by a
         rename; readers see the old generation until then, and a failure or
         an interrupt leaves the store as it was (the unfinished generation is
-        removed at once, or by the next command after a crash). The new
-        generation starts from one of two routes, whichever costs less:
+        removed at once, or by the next command after a crash).
 
-        * *checkpoint*: a RocksDB checkpoint of the current generation (hard
-          links, milliseconds), minus the old ``target`` (RocksDB deletes
-          cost about :data:`DELETE_COST` times a bulk-loaded quad);
-        * *rebuild*: an empty store, bulk-loaded with every other graph (from
-          the N-Triples copies in ``sources/``, else a dump).
+        A generation records its imported graphs as *layers*, in the order
+        they were loaded, and the store keeps the generations that hold a
+        prefix of the current layers (they share their files through hard
+        links). The new generation starts from whichever costs least:
 
-        Then ``path`` is bulk-loaded into ``target`` and ``update`` (the
-        source's record) applied. A first import is a checkpoint plus one
-        bulk load; a re-import of a big source is a rebuild.
+        * a RocksDB checkpoint of the current generation (hard links,
+          milliseconds), minus the old ``target``: RocksDB deletes cost
+          about :data:`DELETE_COST` times a bulk-loaded quad, so this is the
+          route for small sources and first imports;
+        * a checkpoint of the longest kept prefix without ``target``, plus
+          the layers above it bulk-loaded again from their N-Triples copies:
+          re-importing the source loaded last costs one bulk load;
+        * an empty store, with every other graph bulk-loaded.
+
+        Just before ``path`` is loaded, a checkpoint of "everything but
+        ``target``" is kept, so the next re-import of ``target`` is a first
+        import's cost. ``update`` (the source's record) is applied last.
+        Files are bulk-loaded in pieces of :data:`CHUNK_BYTES`, which bounds
+        the loader's memory.
 
         In memory, the file is bulk-loaded (into a staging graph when
         ``target`` exists, then one transactional update swaps it in).
@@ -461,9 +548,9 @@ class EmbeddedBackend(Backend):
         if self._layout is None:
             self._replace_in_memory(target, path, update, say)
             return
-        loads = [(Path(path), target, _NT)] if path is not None else []
-        self._build(f"replace <{target}>" if path is not None else f"drop <{target}>", drop=target, loads=loads,
-                    update=update, copies={target: Path(path)} if path is not None else {}, progress=say)
+        self._write(f"replace <{target}>" if path is not None else f"drop <{target}>",
+                    mode="replace" if path is not None else "drop", target=target,
+                    path=Path(path) if path is not None else None, update=update, progress=say)
 
     def _replace_in_memory(self, target: str, path: str | Path | None, update: str,
                            say: Callable[[str], None]) -> None:
@@ -506,59 +593,104 @@ class EmbeddedBackend(Backend):
                 sizes[g] = int(sol["n"].value)
         return sizes
 
-    def _build(self, operation: str, *, drop: str | None = None,
-               loads: Sequence[tuple[Path, str, ox.RdfFormat]] = (), update: str = "",
-               copies: Mapping[str, Path] | None = None, stale: Iterable[str] = (), keep_copies: bool = True,
-               progress: Callable[[str], None] | None = None) -> None:
-        """Build the next generation from the current one, switch to it, clean up (see :meth:`replace_graph`)."""
+    def _plan(self, mode: str, target: str | None, say: Callable[[str], None]) -> _Plan:
+        """Choose where the next generation starts (see :meth:`replace_graph`) and what it holds."""
+        layout = self._layout
+        assert layout is not None and self._reader is not None
+        cur = self._reader.generation
+        graphs = self.named_graphs()
+        layers = _layers_of(cur, graphs)
+        present = target is not None and target in graphs
+        copies = {g for g in graphs if mode != "update" and (cur.sources_dir / source_file_name(g)).is_file()}
+        if mode == "add":
+            copies.discard(target)  # type: ignore[arg-type]
+        fresh = [target, uuid.uuid4().hex[:12]] if target is not None else None
+        if mode == "update":  # anything may change: every layer is new, no prefix or copy stays valid
+            new_layers = [[g, uuid.uuid4().hex[:12]] for g, _ in layers]
+        elif mode == "add" and target in dict(layers):
+            new_layers = [fresh if g == target else [g, i] for g, i in layers]
+        elif mode == "add" and present:  # a built-in graph grows: the base itself is new
+            new_layers = [["base", uuid.uuid4().hex[:12]] if g == "base" else [g, i] for g, i in layers]
+        else:
+            new_layers = [[g, i] for g, i in layers if g != target] + ([fresh] if mode != "drop" else [])
+        plan = _Plan(base=cur, layers=new_layers, copies=copies, remove=[target] if present and mode in (
+            "replace", "drop") else [], checkpoint=mode == "replace" and present)
+        if mode in ("update", "add") or not present:
+            return plan  # the current generation is the base: nothing to carry
+        sizes = self._sizes(graphs)
+
+        def carry_cost(gs: Iterable[str]) -> int:
+            return sum(sizes.get(g, 0) * (1 if g in copies else 2) for g in gs)
+
+        best, best_cost = plan, sizes.get(target, 0) * DELETE_COST  # type: ignore[arg-type]
+        pos = [g for g, _ in layers].index(target) if target in dict(layers) else 0
+        for prefix in layout.prefixes(layers):
+            k = len(prefix.info().get("layers", []))
+            if k > pos:
+                continue
+            carry = [g for g, _ in layers[k:] if g != target]
+            cost = carry_cost(carry)
+            if cost < best_cost:  # a checkpoint only when the base does not already hold "all but target"
+                best = _Plan(base=prefix, layers=new_layers, copies=copies, remove=[META_GRAPH], carry=carry,
+                             meta=True, checkpoint=mode == "replace" and bool(carry))
+                best_cost = cost
+        others = [g for g in graphs if g not in (target, META_GRAPH)]
+        if carry_cost(others) < best_cost:
+            best = _Plan(base=None, layers=new_layers, copies=copies, carry=others, meta=True,
+                         checkpoint=mode == "replace")
+        return best
+
+    def _write(self, operation: str, *, mode: str, target: str | None = None, path: Path | None = None,
+               fmt: ox.RdfFormat = _NT, update: str = "", progress: Callable[[str], None] | None = None) -> None:
+        """Build the next generation (per :meth:`_plan`), switch to it, clean up."""
         say = progress or (lambda _m: None)
         layout = self._layout
         assert layout is not None
         with self.lock(operation, progress=say):
-            parent: Generation = self._reader.generation  # type: ignore[union-attr]
-            old = self._store()
-            graphs = self.named_graphs()
-            has_copy = {g for g in graphs if keep_copies and g not in stale
-                        and (parent.sources_dir / source_file_name(g)).is_file()}
-            route = "checkpoint"
-            if drop is not None and drop in graphs:
-                sizes = self._sizes(graphs)
-                kept = sum(sizes[g] * (1 if g in has_copy else 2) for g in graphs if g != drop)
-                if kept < sizes[drop] * DELETE_COST:
-                    route = "rebuild"
+            cur = self._reader.generation  # type: ignore[union-attr]
+            plan = self._plan(mode, target, say)
             gen, lock = layout.new_generation()
             switched = False
             new: ox.Store | None = None
             try:
-                say(f"building generation {gen.name} of {self.location} ({route} of "
-                    f"{parent.name or 'the store'})")
-                if route == "checkpoint":
-                    _interruptibly(old.backup, str(gen.store_path))
+                base = plan.base
+                say(f"building generation {gen.name} of {self.location} from "
+                    + (f"{'the current generation' if base == cur else 'checkpoint ' + base.name}"
+                       if base is not None else "an empty store")
+                    + (f", carrying {len(plan.carry)} graph(s) over" if plan.carry else ""))
+                if base is None:
                     new = ox.Store(str(gen.store_path))
-                    if drop is not None and drop in graphs:
-                        say(f"removing the previous <{drop}>")
-                        _interruptibly(new.remove_graph, ox.NamedNode(drop))
                 else:
+                    src = self._store() if base == cur else ox.Store.read_only(str(base.store_path))
+                    _interruptibly(src.backup, str(gen.store_path))
+                    del src
                     new = ox.Store(str(gen.store_path))
-                    for g in graphs:
-                        if g != drop:
-                            self._carry(old, new, g, parent if g in has_copy else None, say)
-                for path, graph, fmt in loads:
-                    say(f"loading into <{graph}>")
-                    _interruptibly(new.bulk_load, path=str(path), format=fmt, to_graph=ox.NamedNode(graph),
-                                   lenient=True)
+                for g in plan.remove:
+                    if g != META_GRAPH:
+                        say(f"removing the previous <{g}>")
+                    _interruptibly(new.remove_graph, ox.NamedNode(g))
+                for g in plan.carry:
+                    self._carry(new, g, cur if g in plan.copies else None, say)
+                if plan.meta:
+                    self._carry(new, META_GRAPH, None, lambda _m: None)
+                if plan.checkpoint and target is not None:
+                    self._checkpoint(new, [x for x in plan.layers if x[0] != target], say)
+                if path is not None and target is not None:
+                    say(f"loading into <{target}>")
+                    _bulk_load(new, path, target, fmt)
                 if update:
                     _interruptibly(new.update, update)
                 _interruptibly(new.flush)
-                del new
+                new = None
                 gc.collect()  # closes the RocksDB store: nobody writes this generation again
                 gen.sources_dir.mkdir()
-                for g in has_copy:
-                    if g != drop:
-                        _link_or_copy(parent.sources_dir / source_file_name(g), gen.sources_dir / source_file_name(g))
-                for g, src in (copies or {}).items():
-                    _link_or_copy(src, gen.sources_dir / source_file_name(g))
-                layout.finish(gen, {"parent": parent.name or None, "operation": operation, "route": route})
+                for g in plan.copies:
+                    if g != target and any(x[0] == g for x in plan.layers):
+                        _link_or_copy(cur.sources_dir / source_file_name(g), gen.sources_dir / source_file_name(g))
+                if mode == "replace" and path is not None and target is not None:
+                    _link_or_copy(path, gen.sources_dir / source_file_name(target))
+                layout.finish(gen, {"parent": cur.name or None, "operation": operation, "layers": plan.layers,
+                                    "base": base.name if base is not None else None})
                 say(f"switching {self.location} to generation {gen.name}")
                 layout.switch(gen)
                 switched = True
@@ -574,21 +706,34 @@ class EmbeddedBackend(Backend):
             lock.release()
             self._tidy(say)
 
-    def _carry(self, old: ox.Store, new: ox.Store, graph: str, parent: Generation | None,
-               say: Callable[[str], None]) -> None:
-        """Bulk-load one graph of the current generation into a rebuilt one (its copy, else a dump)."""
-        node = ox.NamedNode(graph)
-        if parent is not None:
+    def _checkpoint(self, new: ox.Store, layers: list[list[str]], say: Callable[[str], None]) -> None:
+        """Keep a checkpoint of the generation being built (hard links): a base for the next re-import."""
+        layout = self._layout
+        assert layout is not None
+        _interruptibly(new.flush)
+        gen, lock = layout.new_generation()
+        try:
+            _interruptibly(new.backup, str(gen.store_path))
+            layout.finish(gen, {"role": "checkpoint", "layers": layers})
+        except BaseException:
+            lock.release()
+            shutil.rmtree(gen.root, ignore_errors=True)
+            raise
+        lock.release()
+        say(f"kept checkpoint {gen.name}, the base of the next re-import")
+
+    def _carry(self, new: ox.Store, graph: str, copy_from: Generation | None, say: Callable[[str], None]) -> None:
+        """Bulk-load one graph of the current generation into the new one (its copy, else a dump)."""
+        if copy_from is not None:
             say(f"copying <{graph}>")
-            _interruptibly(new.bulk_load, path=str(parent.sources_dir / source_file_name(graph)), format=_NT,
-                           to_graph=node, lenient=True)
+            _bulk_load(new, copy_from.sources_dir / source_file_name(graph), graph, _NT)
             return
         assert self._layout is not None
         tmp = self._layout.temp_file("dump")
         try:
             say(f"copying <{graph}> (dumped: no N-Triples copy)")
-            _interruptibly(old.dump, str(tmp), _NT, from_graph=node)
-            _interruptibly(new.bulk_load, path=str(tmp), format=_NT, to_graph=node, lenient=True)
+            _interruptibly(self._store().dump, str(tmp), _NT, from_graph=ox.NamedNode(graph))
+            _bulk_load(new, tmp, graph, _NT)
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()

@@ -228,6 +228,23 @@ class Layout:
             nums.append(int(_NAME.match(cur).group(1)))  # type: ignore[union-attr]
         return f"g{max(nums, default=0) + 1:06d}-{uuid.uuid4().hex[:6]}"
 
+    def prefixes(self, layers: list[list[str]]) -> list[Generation]:
+        """Complete generations, other than the current one, holding a proper prefix of ``layers``.
+
+        Such a generation is the base a re-import starts from (a checkpoint of
+        it, plus the layers above it); cleanup keeps them.
+        """
+        cur = self.pointer()
+        out = []
+        for name in self.names():
+            if name == cur:
+                continue
+            gen = self.generation(name)
+            got = gen.info().get("layers")
+            if isinstance(got, list) and 0 < len(got) < len(layers) and [list(x) for x in got] == layers[:len(got)]:
+                out.append(gen)
+        return out
+
     # -- reading ---------------------------------------------------------------
     def lock_for_reading(self, attempts: int = 50) -> ReaderLock:
         """Take a shared lock on the current generation, so no cleanup removes it while read.
@@ -369,7 +386,7 @@ class Layout:
         if not (self.folder / MARKER).is_file():
             return []
         if locked:
-            return self._clean()
+            return self._clean(temp_files=False)  # the writer's own temporary files are in use
         try:
             fd = os.open(self.folder / _WRITER_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError:
@@ -390,17 +407,18 @@ class Layout:
         finally:
             os.close(fd)
 
-    def _clean(self) -> list[str]:
+    def _clean(self, *, temp_files: bool = True) -> list[str]:
         said: list[str] = []
         current = self.current()
-        cur_num = current.number if current is not None else 0
+        layers = current.info().get("layers") if current is not None else None
+        keep = {g.name for g in self.prefixes([list(x) for x in layers])} if isinstance(layers, list) else set()
         try:
             entries = list(os.scandir(self.generations))
         except FileNotFoundError:
             entries = []
         for e in sorted(entries, key=lambda e: e.name):
             path = Path(e.path)
-            if e.name.endswith(TMP_SUFFIX) and e.is_file():
+            if e.name.endswith(TMP_SUFFIX) and e.is_file() and temp_files:
                 mb = e.stat().st_size / 1e6
                 with contextlib.suppress(OSError):
                     path.unlink()
@@ -411,10 +429,14 @@ class Layout:
                 said.append(f"removed {e.name}, left half-deleted by an interrupted cleanup")
                 continue
             m = _NAME.match(e.name)
-            if not m or not e.is_dir() or (current is not None and e.name == current.name):
+            if not m or not e.is_dir() or (current is not None and e.name == current.name) or e.name in keep:
                 continue
             gen = self.generation(e.name)
-            why = ("left unfinished by an interrupted import" if int(m.group(1)) > cur_num or not gen.info()
+            info = gen.info()
+            never_current = not info or (info.get("role") != "checkpoint" and current is not None
+                                         and gen.number > current.number)
+            why = ("left unfinished by an interrupted import" if never_current
+                   else "a checkpoint no re-import can start from any more" if info.get("role") == "checkpoint"
                    else f"replaced by {current.name if current else 'a newer one'}, no longer read")
             freed = self._remove(gen)
             if freed is not None:
