@@ -53,11 +53,11 @@ __all__ = [
 META_GRAPH = _META
 
 
-class ImportAborted(CareerGraphError, KeyboardInterrupt):
+class ImportAborted(CareerGraphError):
     """An import (or drop) was interrupted (Ctrl-C); the message says whether the store changed.
 
-    It is a :class:`KeyboardInterrupt` too, so code that stops on Ctrl-C
-    still stops. Exit code 130, as for any interrupted command.
+    Raised instead of the :class:`KeyboardInterrupt` (click would turn that
+    into a bare "aborted"). Exit code 130, as for any interrupted command.
     """
 
     exit_code = 130
