@@ -224,7 +224,7 @@ def drop_source(graph: Backend, key: str, *, progress: Progress | None = None) -
     """Remove one imported source: its named graph and its record, all or nothing.
 
     On a store this builds a new generation without the graph (see
-    :meth:`~careergraph.backends.Backend.replace_graph`).
+    :meth:`~careergraph.backends.Backend.drop_graph`).
 
     Raises
     ------
@@ -235,7 +235,7 @@ def drop_source(graph: Backend, key: str, *, progress: Progress | None = None) -
         sources = list_sources(graph)
         for rec in sources:
             if key in (rec.key, rec.graph, _slug_of(rec.graph), rec.graph.rsplit("/", 1)[-1]):
-                graph.replace_graph(rec.graph, None, update=_drop_meta(rec.dataset), progress=progress)
+                graph.drop_graph(rec.graph, update=_drop_meta(rec.dataset), progress=progress)
                 return rec
     have = ", ".join(r.key for r in sources) or "none"
     raise StoreError(f"No imported source {key!r} in this store (imported: {have}); "

@@ -121,16 +121,23 @@ class Backend(ABC):
         """Add the triples of a file to a named graph (the fast bulk path)."""
 
     @abstractmethod
-    def replace_graph(self, target: str, path: str | Path | None, *, update: str = "",
+    def replace_graph(self, target: str, path: str | Path, *, update: str = "",
                       progress: Progress | None = None) -> None:
         """Replace the content of named graph ``target`` with an N-Triples file, all or nothing.
 
-        ``path`` None drops the graph. ``update`` (a SPARQL update, usually
-        the source's record in ``graph/meta``) is applied in the same switch:
-        readers see either the old graph and old record, or the new ones,
-        never a mix and never half a graph. Each backend documents what its
-        server guarantees.
+        ``update`` (a SPARQL update, usually the source's record in
+        ``graph/meta``) is applied in the same switch: readers see either the
+        old graph and old record, or the new ones, never a mix and never half
+        a graph. Each backend documents what its server guarantees.
         """
+
+    def drop_graph(self, target: str, *, update: str = "", progress: Progress | None = None) -> None:
+        """Remove named graph ``target``, applying ``update`` (the record's removal) in the same switch.
+
+        By default one SPARQL update; a store builds a generation without the
+        graph instead (deleting a big graph in place is slow).
+        """
+        self.update(f"DROP SILENT GRAPH <{target}>" + (f" ; {update}" if update else ""))
 
     @contextlib.contextmanager
     def lock(self, what: str, *, progress: Progress | None = None) -> Iterator[None]:

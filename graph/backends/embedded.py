@@ -511,9 +511,9 @@ class EmbeddedBackend(Backend):
             return
         self._write(f"load into <{graph}>", mode="add", target=graph, path=Path(path), fmt=format)
 
-    def replace_graph(self, target: str, path: str | Path | None, *, update: str = "",
+    def replace_graph(self, target: str, path: str | Path, *, update: str = "",
                       progress: Progress | None = None) -> None:
-        """Replace one named graph with an N-Triples file (``path`` None: drop it), all or nothing.
+        """Replace one named graph with an N-Triples file, all or nothing.
 
         On disk the next generation is built aside, then switched to by a
         rename; readers see the old generation until then, and a failure or
@@ -548,17 +548,20 @@ class EmbeddedBackend(Backend):
         if self._layout is None:
             self._replace_in_memory(target, path, update, say)
             return
-        self._write(f"replace <{target}>" if path is not None else f"drop <{target}>",
-                    mode="replace" if path is not None else "drop", target=target,
-                    path=Path(path) if path is not None else None, update=update, progress=say)
+        self._write(f"replace <{target}>", mode="replace", target=target, path=Path(path), update=update,
+                    progress=say)
 
-    def _replace_in_memory(self, target: str, path: str | Path | None, update: str,
-                           say: Callable[[str], None]) -> None:
+    def drop_graph(self, target: str, *, update: str = "", progress: Progress | None = None) -> None:
+        """Remove one named graph; on disk, in a new generation built without it (see :meth:`replace_graph`)."""
+        self._writable()
+        if self._layout is None:
+            super().drop_graph(target, update=update, progress=progress)
+            return
+        self._write(f"drop <{target}>", mode="drop", target=target, update=update, progress=progress)
+
+    def _replace_in_memory(self, target: str, path: str | Path, update: str, say: Callable[[str], None]) -> None:
         store = self._store()
         tgt = ox.NamedNode(target)
-        if path is None:
-            store.update(f"DROP SILENT GRAPH <{target}>" + (f" ; {update}" if update else ""))
-            return
         if not store.contains_named_graph(tgt):
             say(f"loading into <{target}>")
             try:
