@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ._version import __version__
 from .api import CareerGraph
-from .errors import *
+from .errors import *  # noqa: F403 (every error class is public)
 from .errors import __all__ as _errors_all
 from .queries import list_queries, load_query, run_query
 from .resolve import Resolver, resolve, resolve_many

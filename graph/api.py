@@ -39,14 +39,17 @@ from . import similarity as _similarity
 from . import validate as _validate
 from . import viz
 from .backends import Backend
-from .errors import EmptyResult, InvalidParameter, clip
+from .errors import EmptyResult, InvalidParameter, NoCareerPath, clip
 from .paths import PathResult, find_path
 from .projection import Projection, project
 from .queries import QueryFile, QueryResult, load_query, run_query
 from .resolve import Resolver
 from .store import list_sources, open_graph
 
-__all__ = ["CareerGraph"]
+__all__ = ["EVIDENCE", "CareerGraph"]
+
+#: ``evidence=`` choices: every fact, or only what a source states (``--evidence stated``).
+EVIDENCE = ("any", "stated")
 
 _Names = str | Iterable[str]
 
@@ -101,20 +104,36 @@ class CareerGraph:
         """The IRIs of skill names (a list, or one comma-separated string)."""
         return self.resolver.resolve_many(names, "skill")
 
+    @staticmethod
+    def _facts(proj: Projection, evidence: str) -> Projection:
+        """The projection to answer from: everything, or only what a source states."""
+        if evidence not in EVIDENCE:
+            raise InvalidParameter(f"Unknown --evidence {clip(evidence)}; use one of: {', '.join(EVIDENCE)}")
+        return proj.stated() if evidence == "stated" else proj
+
     # -- questions -----------------------------------------------------------
     def path(self, source: str, target: str, *, via: str | None = None, avoid: Iterable[str] = (),
-             have: _Names | None = None, **options: Any) -> PathResult | list[PathResult]:
-        """Cheapest route(s) between two roles; options as :func:`careergraph.paths.find_path`."""
-        r = self.resolver
-        return find_path(r.projection, r.resolve(source), r.resolve(target),
-                         via=r.resolve(via) if via else None,
-                         avoid=[r.resolve(a) for a in avoid],
-                         have=r.resolve_many(have, "skill") if have is not None else (), **options)
+             have: _Names | None = None, evidence: str = "any", **options: Any) -> PathResult | list[PathResult]:
+        """Cheapest route(s) between two roles; options as :func:`careergraph.paths.find_path`.
 
-    def overlap(self, a: str, b: str) -> dict[str, Any]:
+        ``evidence="stated"`` uses only moves and requirements a source states.
+        """
+        r = self.resolver
+        try:
+            return find_path(self._facts(r.projection, evidence), r.resolve(source), r.resolve(target),
+                             via=r.resolve(via) if via else None,
+                             avoid=[r.resolve(a) for a in avoid],
+                             have=r.resolve_many(have, "skill") if have is not None else (), **options)
+        except NoCareerPath as exc:
+            if evidence != "stated":
+                raise
+            raise NoCareerPath(f"{exc} (Only stated moves were used: drop --evidence stated to use "
+                               "interpreted ones too.)", closest=exc.closest) from None
+
+    def overlap(self, a: str, b: str, *, evidence: str = "any") -> dict[str, Any]:
         """Shared and distinct skills of two roles, Jaccard and weighted Jaccard."""
         r = self.resolver
-        return _overlap.overlap(r.projection, r.resolve(a), r.resolve(b))
+        return _overlap.overlap(self._facts(r.projection, evidence), r.resolve(a), r.resolve(b))
 
     def similar(self, role: str, top: int = 10) -> list[dict[str, Any]]:
         """Roles most similar to ``role`` by the similarity model."""
@@ -135,15 +154,15 @@ class CareerGraph:
                        key=lambda i: (-counts[i], p.role_labels[p.roles[i]]))
         return [p.roles[i] for i in order[:top]]
 
-    def gap(self, have: _Names, target: str) -> dict[str, Any]:
+    def gap(self, have: _Names, target: str, *, evidence: str = "any") -> dict[str, Any]:
         """What a skill set (names or a comma-separated string) covers of a role."""
         r = self.resolver
-        return _recommend.gap(r.projection, r.resolve_many(have, "skill"), r.resolve(target))
+        return _recommend.gap(self._facts(r.projection, evidence), r.resolve_many(have, "skill"), r.resolve(target))
 
-    def recommend(self, have: _Names, top: int = 10) -> list[dict[str, Any]]:
+    def recommend(self, have: _Names, top: int = 10, *, evidence: str = "any") -> list[dict[str, Any]]:
         """Roles closest to a skill set, each with what is missing."""
         r = self.resolver
-        return _recommend.recommend(r.projection, r.resolve_many(have, "skill"), top=top)
+        return _recommend.recommend(self._facts(r.projection, evidence), r.resolve_many(have, "skill"), top=top)
 
     # -- pictures (matplotlib Axes; save them with careergraph.viz.save_figure) --
     def plot_career_map(self, *, path: tuple[str, str] | None = None, by: str = "steps", lateral: bool = False,

@@ -54,7 +54,8 @@ def overlap(proj, a: str, b: str) -> dict[str, Any]:
     dict
         ``a``, ``b`` (labels), ``a_iri``, ``b_iri``, ``jaccard``, ``weighted``
         (weighted Jaccard), ``shared``, ``only_a``, ``only_b`` (sorted skill
-        labels).
+        labels), ``evidence``: ``{"a": {skill label: "stated" or
+        "interpreted"}, "b": {...}}`` for each role's requirements.
 
     Raises
     ------
@@ -76,6 +77,7 @@ def overlap(proj, a: str, b: str) -> dict[str, Any]:
     union = sa | sb
     num = sum(min(ra.get(j, 0.0), rb.get(j, 0.0)) for j in union)
     den = sum(max(ra.get(j, 0.0), rb.get(j, 0.0)) for j in union)
+    a, b = proj.roles[ia], proj.roles[ib]
     return {
         "a": proj.role_labels[proj.roles[ia]],
         "b": proj.role_labels[proj.roles[ib]],
@@ -86,6 +88,8 @@ def overlap(proj, a: str, b: str) -> dict[str, Any]:
         "shared": _labels(proj, sa & sb),
         "only_a": _labels(proj, sa - sb),
         "only_b": _labels(proj, sb - sa),
+        "evidence": {side: {proj.skill_labels[proj.skills[j]]: e for j in cols if (e := proj.evidence(r, j))}
+                     for side, r, cols in (("a", a, sa), ("b", b, sb))},
     }
 
 

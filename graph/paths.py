@@ -73,6 +73,10 @@ class Step:
     ``new_skills`` are the skills the new role asks for that the route has
     not given yet, essential first, then by importance; technology products
     (O*NET Technology Skills) are listed apart in ``new_technology``.
+    ``evidence`` says whether a source states the move (``"stated"``), the
+    graph reads it from one (``"interpreted"``), or neither is recorded
+    (None; ``"inferred"`` for moves inferred from skill overlap);
+    ``skill_evidence`` says the same of each new skill's requirement.
     """
 
     from_iri: str
@@ -85,6 +89,8 @@ class Step:
     new_skills: list[str] = field(default_factory=list)
     new_technology: list[str] = field(default_factory=list)
     source: str | None = None
+    evidence: str | None = None
+    skill_evidence: dict[str, str] = field(default_factory=dict)
     education: dict[str, Any] | None = None
     salary: list[dict[str, Any]] = field(default_factory=list)
 
@@ -289,6 +295,9 @@ def _explain(proj: Projection, g: nx.DiGraph, roles: list[str], by: str, cost_fn
                           cost=float(cost_fn(u, v, d)),
                           new_skills=[label[proj.skills[j]] for j in new if not proj.is_technology(j)],
                           new_technology=[label[proj.skills[j]] for j in new if proj.is_technology(j)],
+                          evidence="inferred" if d["kind"] == "inferred" else d.get("evidence"),
+                          skill_evidence={label[proj.skills[j]]: e for j in new
+                                          if (e := proj.evidence(v, j)) is not None},
                           source=None if d.get("source") is None else str(d["source"]),
                           education=_education(proj, u, v), salary=_salary(proj, u, v)))
     res = PathResult(roles=list(roles), labels=[proj.role_labels[r] for r in roles], steps=steps,

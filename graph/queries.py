@@ -56,6 +56,7 @@ import pyoxigraph as ox
 from .backends import Backend
 from .errors import InvalidParameter, QueryError, QueryNotFound, clip, suggest
 from .resources import package_dir
+from .sparql import prologue_end, tokenize
 from .vocab import PREFIXES
 
 __all__ = [
@@ -83,17 +84,7 @@ _POS = re.compile(r"at (\d+):(\d+)")
 ENTITY_KINDS = ("role", "skill", "degree", "field", "industry", "entity")
 _KINDS = set(ENTITY_KINDS) | {"iri", "string", "integer", "decimal"}
 
-# Tokens that may hold keywords without being keywords: comments, strings, IRIs.
-_NOISE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*",
-    re.DOTALL,
-)
-_PROLOGUE = re.compile(r"^\s*(?:PREFIX\s+[\w.-]*:\s*<>|BASE\s*<>)", re.IGNORECASE)
-_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_SERVICE = re.compile(r"(?<![\w?$:.\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 
 
 class QueryTimeout(QueryError):
@@ -283,12 +274,14 @@ def load_query(name_or_path: str | Path) -> QueryFile:
 def check_read_only(text: str, origin: str = "query") -> None:
     """Refuse SPARQL updates and ``SERVICE`` before anything is sent.
 
-    Keywords inside comments, strings and IRIs do not count.
+    The text is read with the one SPARQL lexer (:func:`careergraph.sparql.tokenize`),
+    so keywords inside comments, strings and IRIs do not count.
 
     Raises
     ------
     QueryError
-        The text is an update, or uses ``SERVICE``.
+        The text is an update, uses ``SERVICE``, or cannot be read (an
+        unclosed string, say).
 
     Examples
     --------
@@ -298,16 +291,15 @@ def check_read_only(text: str, origin: str = "query") -> None:
     ...
     careergraph.errors.QueryError: query: is a SPARQL update ...
     """
-    body = _NOISE.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", text)
-    while True:
-        m = _PROLOGUE.match(body)
-        if not m:
-            break
-        body = body[m.end():]
-    if _UPDATE.match(body):
+    try:
+        toks = tokenize(text)
+    except SyntaxError as exc:
+        raise QueryError(f"{origin}: SPARQL syntax error: {exc}. Fix the query text") from None
+    first = prologue_end(toks)
+    if first < len(toks) and toks[first].kw(*_UPDATES):
         raise QueryError(f"{origin}: is a SPARQL update (INSERT/DELETE/LOAD/CLEAR ...); "
                          "careergraph only runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries")
-    if _SERVICE.search(body):
+    if any(t.kw("SERVICE") for t in toks):
         raise QueryError(f"{origin}: uses SERVICE (a federated query would send requests to another "
                          "server); careergraph refuses it: remove the SERVICE clause")
 

@@ -63,9 +63,11 @@ def gap(proj: Projection, have: Iterable[str], target: str) -> dict[str, Any]:
         (weighted by importance, with partial credit through
         ``skos:broader``), ``have`` (labels of the target's skills held),
         ``missing`` and ``missing_technology``: dicts ``{"skill", "iri",
-        "essential", "weight", "credit", "related_held"}``, essential first,
-        then by weight, then label (``credit`` is 0.5 and ``related_held``
-        names the held broader/narrower skill for partly covered skills).
+        "essential", "weight", "credit", "related_held", "evidence"}``,
+        essential first, then by weight, then label (``credit`` is 0.5 and
+        ``related_held`` names the held broader/narrower skill for partly
+        covered skills; ``evidence`` is ``"stated"``, ``"interpreted"`` or
+        None, see :meth:`Projection.evidence`).
 
     Raises
     ------
@@ -92,7 +94,8 @@ def gap(proj: Projection, have: Iterable[str], target: str) -> dict[str, Any]:
         got += credit * w
         missing[j] = {"skill": proj.skill_labels[proj.skills[j]], "iri": proj.skills[j], "essential": j in ess,
                       "weight": w, "credit": credit,
-                      "related_held": sorted(proj.skill_labels[proj.skills[k]] for k in rel)}
+                      "related_held": sorted(proj.skill_labels[proj.skills[k]] for k in rel),
+                      "evidence": proj.evidence(target, j)}
     ranked = proj.rank_skills(missing, target)
     return {"target": proj.role_labels[target], "target_iri": target,
             "coverage": got / total if total > 0 else 0.0,
@@ -120,8 +123,9 @@ def recommend(proj: Projection, have: Iterable[str], top: int = 10, model=None) 
     Returns
     -------
     list of dict
-        ``{"role", "iri", "score", "coverage", "missing", "missing_technology"}``
-        best first; ``missing`` lists skill labels ranked as in :func:`gap`.
+        ``{"role", "iri", "score", "coverage", "missing", "missing_technology",
+        "evidence"}`` best first; ``missing`` lists skill labels ranked as in
+        :func:`gap`, ``evidence`` maps each to ``"stated"`` or ``"interpreted"``.
 
     Raises
     ------
@@ -155,5 +159,7 @@ def recommend(proj: Projection, have: Iterable[str], top: int = 10, model=None) 
         g = gap(proj, have, proj.roles[k])
         out.append({"role": g["target"], "iri": g["target_iri"], "score": float(scores[k]),
                     "coverage": g["coverage"], "missing": [m["skill"] for m in g["missing"]],
-                    "missing_technology": [m["skill"] for m in g["missing_technology"]]})
+                    "missing_technology": [m["skill"] for m in g["missing_technology"]],
+                    "evidence": {m["skill"]: m["evidence"] for m in g["missing"] + g["missing_technology"]
+                                 if m["evidence"] is not None}})
     return out

@@ -68,7 +68,7 @@ def test_path_bad_input_exit_2(run_cli, args, needle):
 
 def test_overlap_json(run_cli):
     d = _json(run_cli("overlap", "Data Scientist", "Machine Learning Engineer", "--format", "json"))
-    assert set(d) == {"a", "b", "a_iri", "b_iri", "jaccard", "weighted", "shared", "only_a", "only_b"}
+    assert set(d) == {"a", "b", "a_iri", "b_iri", "jaccard", "weighted", "shared", "only_a", "only_b", "evidence"}
     assert 0 < d["jaccard"] < 1 and d["shared"] == sorted(d["shared"])
     assert run_cli("overlap", "Data Scientist", "Machine Learning Engineer").exit_code == 0
 

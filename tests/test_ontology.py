@@ -115,7 +115,8 @@ SELECT ?p ?amount ?cmp ?region WHERE {
   ?x cg:salarySource <https://w3id.org/careergraph/id/source/aijobs-net> ; cg:percentile ?p ;
      cg:amount ?amount ; cg:comparator ?cmp ; cg:region ?region }"""
     rows = {r["p"]: (r["amount"], r["cmp"], r["region"]) for r in run_query(seed_graph, q).rows}
-    assert rows == {90: (256500.0, "upTo", "Global"), 10: (90000.0, "around", "Global")}
+    # "Top 10%: Up to $256,500" is cg:TopEarners, not percentile 90 (issue 12)
+    assert rows == {10: (90000.0, "around", "Global")}
 
 
 def test_resolves_alt_labels(seed_graph):

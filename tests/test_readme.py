@@ -23,3 +23,12 @@ def test_readme_starts_with_run_and_test_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert _blocks()[1] in ci.splitlines()
+
+
+def test_the_tour_shows_the_real_output(run_cli):
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```console\n\$ careergraph path \"Junior ML Engineer\" \"Lead ML Engineer\"\n(.*?)\n\n\$",
+                      text, flags=re.S)
+    assert block, "the tour opens with the README's first path command"
+    res = run_cli("path", "Junior ML Engineer", "Lead ML Engineer")
+    assert res.exit_code == 0 and res.stdout.rstrip("\n") == block.group(1)

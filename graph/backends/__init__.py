@@ -29,8 +29,9 @@ from pathlib import Path
 
 from .base import META_GRAPH, Backend, Progress, Term
 from .embedded import EmbeddedBackend
+from .remote import RemoteBackend
 
-__all__ = ["META_GRAPH", "Backend", "EmbeddedBackend", "Progress", "Term", "memory_backend"]
+__all__ = ["META_GRAPH", "Backend", "EmbeddedBackend", "Progress", "RemoteBackend", "Term", "memory_backend"]
 
 
 def memory_backend(files: Iterable[tuple[str | Path, str]] | None = None) -> Backend:

@@ -21,6 +21,12 @@ __all__ = ["gap_cmd", "matrix_cmd", "overlap_cmd", "path_cmd", "recommend_cmd", 
 TABLE_LIST_LIMIT = 12
 
 
+def _evidence_option(f):
+    return click.option("--evidence", type=click.Choice(["any", "stated"]), default="any", show_default=True,
+                        help="'stated': use only the moves and requirements the source states "
+                             "(leave out what careergraph interprets).")(f)
+
+
 def _more(n: int) -> str:
     return f"… and {n} more (use --format json for all)"
 
@@ -56,20 +62,38 @@ def _salary_text(rows: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
+#: Table mark of an interpreted fact (JSON and CSV say "evidence": "interpreted").
+INTERPRETED = "†"
+_INTERPRETED_NOTE = (f"note: {INTERPRETED} marks what careergraph interprets from its source; "
+                     "--evidence stated keeps only what the source states")
+
+
+def _marked(labels: list[str], evidence: dict[str, str]) -> list[str]:
+    """Labels with the interpreted ones marked (table output)."""
+    return [f"{x}{INTERPRETED}" if evidence.get(x) == "interpreted" else x for x in labels]
+
+
 def _path_lines(res, title: str) -> list[str]:
     lines = [f"{title}{' -> '.join(res.labels)}  (by {res.by}, cost {res.cost:g})"]
+    marks = False
     for n, s in enumerate(res.steps, 1):
         yrs = "years unknown" if s.years is None else f"{s.years:g} years"
         kind = "inferred (not stated by a source)" if s.inferred else s.kind
         if s.kind == "same-as":
             kind = "same-as (same role in another source)"
+        if s.evidence == "interpreted":
+            kind += INTERPRETED
+        skills, tech = _marked(s.new_skills, s.skill_evidence), _marked(s.new_technology, s.skill_evidence)
+        marks = marks or s.evidence == "interpreted" or "interpreted" in s.skill_evidence.values()
         lines.append(f"{n}. {s.from_label} -> {s.to_label}  [{kind}; {yrs}; cost {s.cost:g}]")
-        lines.append(f"     skills to acquire: {', '.join(_short_list(s.new_skills)) if s.new_skills else 'none'}")
-        if s.new_technology:
-            lines.append(f"     technology to learn: {', '.join(_short_list(s.new_technology))}")
+        lines.append(f"     skills to acquire: {', '.join(_short_list(skills)) if skills else 'none'}")
+        if tech:
+            lines.append(f"     technology to learn: {', '.join(_short_list(tech))}")
         lines.append(f"     education: {_edu_text(s.education)}")
         lines.append(f"     salary: {_salary_text(s.salary)}")
     lines += [f"note: {n}" for n in res.notes]
+    if marks:
+        lines.append(_INTERPRETED_NOTE)
     return lines
 
 
@@ -78,8 +102,9 @@ def _path_rows(results) -> list[dict[str, Any]]:
     for k, res in enumerate(results, 1):
         for n, s in enumerate(res.steps, 1):
             rows.append({"route": k, "step": n, "from": s.from_label, "to": s.to_label, "kind": s.kind,
-                         "years": s.years, "cost": s.cost, "new_skills": s.new_skills,
-                         "new_technology": s.new_technology,
+                         "evidence": s.evidence, "years": s.years, "cost": s.cost,
+                         "new_skills": _marked(s.new_skills, s.skill_evidence),
+                         "new_technology": _marked(s.new_technology, s.skill_evidence),
                          "education": _edu_text(s.education), "salary": _salary_text(s.salary),
                          "route_cost": res.cost})
     return rows
@@ -101,11 +126,12 @@ def _path_rows(results) -> list[dict[str, Any]]:
 @click.option("--have", metavar="\"A, B\"", help="Skills you already have (comma-separated).")
 @click.option("--unknown-years", type=float, default=1.0, show_default=True, metavar="Y",
               help="Years counted for a move whose typical years are unknown (--by years).")
+@_evidence_option
 @source_option
 @common_options
 @click.pass_context
 def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min_overlap, have, unknown_years,
-             source_key, fmt):
+             evidence, source_key, fmt):
     """Cheapest route(s) from one role to another, explained step by step.
 
     Each step shows the kind of move, its typical years (or 'unknown'), the
@@ -115,7 +141,7 @@ def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min
     """
     res = ctx.obj.career(source_key).path(
         from_role, to_role, by=by, via=via, avoid=avoid, lateral=lateral, min_overlap=min_overlap,
-        have=have, alternatives=alternatives, unknown_years=unknown_years)
+        have=have, alternatives=alternatives, unknown_years=unknown_years, evidence=evidence)
     results = res if isinstance(res, list) else [res]
     if fmt == "json":
         payload = results[0].to_dict() if alternatives == 1 else {"alternatives": [r.to_dict() for r in results]}
@@ -137,23 +163,29 @@ def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min
 @cli.command("overlap", epilog="Example:\n  careergraph overlap \"Data Scientist\" \"Machine Learning Engineer\"")
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="B")
+@_evidence_option
 @source_option
 @common_options
 @click.pass_context
-def overlap_cmd(ctx, a, b, source_key, fmt):
+def overlap_cmd(ctx, a, b, evidence, source_key, fmt):
     """Skill overlap of two roles: Jaccard, weighted Jaccard, shared and distinct skills."""
-    r = ctx.obj.career(source_key).overlap(a, b)
-    payload = {k: r[k] for k in ("a", "b", "a_iri", "b_iri", "jaccard", "weighted", "shared", "only_a", "only_b")}
+    r = ctx.obj.career(source_key).overlap(a, b, evidence=evidence)
+    payload = {k: r[k] for k in ("a", "b", "a_iri", "b_iri", "jaccard", "weighted", "shared", "only_a", "only_b",
+                                 "evidence")}
     if fmt == "json":
         emit(fmt, payload)
         return
     cut = _short_list if fmt == "table" else list  # CSV keeps every skill
+    ev_a, ev_b = r["evidence"]["a"], r["evidence"]["b"]
+    both = {x: "interpreted" for x in r["shared"] if "interpreted" in (ev_a.get(x), ev_b.get(x))}
     rows = [{"measure": "jaccard", "value": round(r["jaccard"], 4)},
             {"measure": "weighted jaccard", "value": round(r["weighted"], 4)},
-            {"measure": "shared", "value": cut(r["shared"])},
-            {"measure": f"only {r['a']}", "value": cut(r["only_a"])},
-            {"measure": f"only {r['b']}", "value": cut(r["only_b"])}]
+            {"measure": "shared", "value": cut(_marked(r["shared"], both))},
+            {"measure": f"only {r['a']}", "value": cut(_marked(r["only_a"], ev_a))},
+            {"measure": f"only {r['b']}", "value": cut(_marked(r["only_b"], ev_b))}]
     emit(fmt, payload, rows, ["measure", "value"], title=f"{r['a']} vs {r['b']}")
+    if fmt == "table" and "interpreted" in (*ev_a.values(), *ev_b.values()):
+        click.echo(_INTERPRETED_NOTE)
 
 
 @cli.command("similar", epilog="Example:\n  careergraph similar \"Data Scientist\" --top 5")
@@ -208,46 +240,56 @@ def matrix_cmd(ctx, roles, output, source_key, fmt):
 @cli.command("gap", epilog="Example:\n  careergraph gap --have \"Python, SQL, Statistics\" --target \"Machine Learning Engineer\"")
 @click.option("--have", metavar="\"A, B\"", required=True, help="Skills you have (comma-separated).")
 @click.option("--target", metavar="ROLE", required=True, help="The role you aim for.")
+@_evidence_option
 @source_option
 @common_options
 @click.pass_context
-def gap_cmd(ctx, have, target, source_key, fmt):
+def gap_cmd(ctx, have, target, evidence, source_key, fmt):
     """What your skills cover of a target role, and what is missing (essential first).
 
     Coverage is weighted by importance; a missing skill whose broader or
     narrower skill you hold counts half.
     """
-    res = ctx.obj.career(source_key).gap(have, target)
-    keys = ("skill", "iri", "essential", "weight", "credit", "related_held")
+    res = ctx.obj.career(source_key).gap(have, target, evidence=evidence)
+    keys = ("skill", "iri", "essential", "weight", "credit", "related_held", "evidence")
     payload = {"target": res["target"], "target_iri": res["target_iri"], "coverage": res["coverage"],
                "have": res["have"],
                "missing": [{k: m[k] for k in keys} for m in res["missing"]],
                "missing_technology": [{k: m[k] for k in keys} for m in res["missing_technology"]]}
-    rows = [{"missing skill": m["skill"] + (" (technology)" if tech else ""),
+    rows = [{"missing skill": m["skill"] + (" (technology)" if tech else "")
+             + (INTERPRETED if m["evidence"] == "interpreted" else ""),
              "essential": "yes" if m["essential"] else "no",
-             "weight": m["weight"], "partly covered by": m["related_held"]}
+             "weight": m["weight"], "partly covered by": m["related_held"], "evidence": m["evidence"]}
             for tech, items in ((False, res["missing"]), (True, res["missing_technology"])) for m in items]
     title = (f"{res['target']}: coverage {res['coverage']:.0%}; you have: "
              f"{', '.join(res['have']) if res['have'] else 'none of its skills'}")
     columns = ["missing skill", "essential", "weight", "partly covered by"]
-    if fmt == "table" and len(rows) > TABLE_LIST_LIMIT:
-        emit(fmt, payload, rows[:TABLE_LIST_LIMIT], columns, title=title)
-        click.echo(_more(len(rows) - TABLE_LIST_LIMIT))
+    if fmt == "csv":
+        emit(fmt, payload, rows, [*columns, "evidence"])
         return
-    emit(fmt, payload, rows, columns, title=title)
+    emit(fmt, payload, rows[:TABLE_LIST_LIMIT] if fmt == "table" else rows, columns, title=title)
+    if fmt == "table" and len(rows) > TABLE_LIST_LIMIT:
+        click.echo(_more(len(rows) - TABLE_LIST_LIMIT))
+    if fmt == "table" and any(r["evidence"] == "interpreted" for r in rows):
+        click.echo(_INTERPRETED_NOTE)
 
 
 @cli.command("recommend", epilog="Example:\n  careergraph recommend --have \"Python, PyTorch, Statistics\" --top 5")
 @click.option("--have", metavar="\"A, B\"", required=True, help="Skills you have (comma-separated).")
 @click.option("--top", type=int, default=10, show_default=True, metavar="K", help="How many roles.")
+@_evidence_option
 @source_option
 @common_options
 @click.pass_context
-def recommend_cmd(ctx, have, top, source_key, fmt):
+def recommend_cmd(ctx, have, top, evidence, source_key, fmt):
     """Roles closest to a skill set, with the skills each still asks for."""
-    res = ctx.obj.career(source_key).recommend(have, top=top)
+    res = ctx.obj.career(source_key).recommend(have, top=top, evidence=evidence)
     rows = [{"role": r["role"], "score": round(r["score"], 4), "coverage": round(r["coverage"], 4),
-             "missing": r["missing"], "missing_technology": r["missing_technology"], "iri": r["iri"]}
+             "missing": r["missing"], "missing_technology": r["missing_technology"], "evidence": r["evidence"],
+             "iri": r["iri"]}
             for r in res]
-    shown = [{**r, "missing": _short_list(r["missing"])} for r in rows] if fmt == "table" else rows
+    shown = [{**r, "missing": _short_list(_marked(r["missing"], r["evidence"]))} for r in rows] \
+        if fmt == "table" else rows
     emit(fmt, {"results": rows}, shown, ["role", "score", "coverage", "missing"])
+    if fmt == "table" and any("interpreted" in r["evidence"].values() for r in rows):
+        click.echo(_INTERPRETED_NOTE)

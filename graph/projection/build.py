@@ -14,6 +14,7 @@ query                               fills
                                     ``skill_kinds``
 ``project-role-skills``             ``role_skill``, ``essential``
 ``project-role-skill-importance``   weights of ``role_skill``
+``project-role-skill-evidence``     ``link_evidence``
 ``project-transitions``             edges of ``transitions``
 ``project-skill-broader``           ``skill_broader``
 ``project-role-*`` (features)       ``features`` (:mod:`careergraph.projection.features`)
@@ -43,14 +44,15 @@ import scipy.sparse as sp
 
 from ..queries import rows
 from .features import BLOCKS, feature_blocks
-from .model import KINDS, Projection
+from .model import EVIDENCE_CODES, KINDS, Projection
 from .names import NameIndex, clean
 
 __all__ = ["QUERIES", "build"]
 
 #: Every query the build runs, in order.
 QUERIES = ("project-roles", "project-skills", "project-role-skills", "project-role-skill-importance",
-           "project-skill-broader", "project-transitions", "project-education", "project-salaries",
+           "project-role-skill-evidence", "project-skill-broader", "project-transitions", "project-education",
+           "project-salaries",
            "project-names", "project-datasets", "project-same-as", "project-tracks", *BLOCKS.values())
 
 #: Weight of a role-skill link when the graph gives no importance.
@@ -152,6 +154,7 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
     role_skill = sp.csr_matrix((w, (keys, cols)), shape=(n_r, n_s))
     role_skill.sort_indices()
     essential = sp.csr_matrix((ess[ess], (keys[ess], cols[ess])), shape=(n_r, n_s), dtype=bool)
+    link_evidence = _link_evidence(read("project-role-skill-evidence"), links, role_index, skill_index, (n_r, n_s))
 
     pairs = [(skill_index[r["skill"]], skill_index[r["broader"]]) for r in read("project-skill-broader")
              if r["skill"] in skill_index and r["broader"] in skill_index and r["skill"] != r["broader"]]
@@ -169,7 +172,8 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
             continue
         kind = r["kind"] if r["kind"] in KINDS else "lateral"
         years = _num(r["years"])
-        data = {"kind": kind, "years": years, "source": r["source"], "tier": r["tier"], "rank": r["rank"]}
+        data = {"kind": kind, "years": years, "source": r["source"], "tier": r["tier"], "rank": r["rank"],
+                "evidence": r["evidence"]}
         old = g.get_edge_data(u, v)
         if old is None or _prefer(data, old):
             g.add_edge(u, v, **data)
@@ -182,11 +186,32 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
         roles=roles, role_index=role_index, role_labels=labels,
         skills=skills, skill_index=skill_index, skill_labels=skill_labels, skill_kinds=skill_kinds,
         transitions=g, role_skill=role_skill, essential=essential, skill_broader=broader,
+        link_evidence=link_evidence,
         features=features, role_datasets={iri: attrs[iri]["dataset"] for iri in roles if attrs[iri]["dataset"]},
         education=_education(read("project-education")), salaries=_salaries(read("project-salaries")),
         names=names, track_labels={r["track"]: clean(r["label"]) for r in read("project-tracks")},
         version=version,
     )
+
+
+def _link_evidence(rows_, links, role_index, skill_index, shape) -> sp.csr_matrix:
+    """Roles × skills int8: 1 where the requirement is stated, 2 interpreted, 0 unknown (only stated links).
+
+    A link stated by one requirement node and interpreted by another counts as stated.
+    """
+    code: dict[tuple[int, int], int] = {}
+    for r in rows_:
+        i, j = role_index.get(r["role"]), skill_index.get(r["skill"])
+        if i is None or j is None or (i, j) not in links:
+            continue
+        c = EVIDENCE_CODES.get(r["evidence"], 0)
+        if c and (code.get((i, j)) in (None, 2)):
+            code[(i, j)] = c
+    if not code:
+        return sp.csr_matrix(shape, dtype=np.int8)
+    ij = np.array(list(code), dtype=np.int64)
+    return sp.csr_matrix((np.fromiter(code.values(), dtype=np.int8, count=len(code)), (ij[:, 0], ij[:, 1])),
+                         shape=shape, dtype=np.int8)
 
 
 def _education(rows_: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -37,10 +37,14 @@ import scipy.sparse as sp
 from ..errors import RoleNotFound, SkillNotFound
 from .names import NameIndex
 
-__all__ = ["KINDS", "TECHNOLOGY_KIND", "Projection", "iri_of"]
+__all__ = ["EVIDENCE_CODES", "KINDS", "TECHNOLOGY_KIND", "Projection", "iri_of"]
 
 #: Edge kinds of :attr:`Projection.transitions`.
 KINDS = ("promotion", "lateral", "entry", "same-as", "inferred")
+
+#: Evidence of a role-skill link in :attr:`Projection.link_evidence` (0: not stated either way).
+EVIDENCE_CODES = {"stated": 1, "interpreted": 2}
+_EVIDENCE_NAMES = {1: "stated", 2: "interpreted"}
 
 #: ``cg:skillKind`` of technology products (O*NET Technology Skills), kept apart from skills in explanations.
 TECHNOLOGY_KIND = "https://w3id.org/careergraph/ontology#Technology"
@@ -73,7 +77,9 @@ class Projection:
     transitions : networkx.DiGraph
         Nodes are role IRIs (attributes ``label``, ``track``, ``level``,
         ``dataset``); edges carry ``kind`` (one of :data:`KINDS`), ``years``
-        (float, or None when unknown), ``source``, ``tier``, ``rank``.
+        (float, or None when unknown), ``source``, ``tier``, ``rank`` and
+        ``evidence`` (``"stated"``: a source says it; ``"interpreted"``:
+        careergraph's reading; None when the move says neither).
     role_skill : scipy.sparse.csr_matrix
         Roles × skills, float weights: the ``cg:importance`` of the n-ary
         requirement when stated (in ``[0, 1]``), else 1.0 essential and 0.5
@@ -83,6 +89,9 @@ class Projection:
         Roles × skills, bool: the essential links.
     skill_broader : scipy.sparse.csr_matrix
         Skills × skills, bool: ``[child, parent]`` is true for ``skos:broader``.
+    link_evidence : scipy.sparse.csr_matrix
+        Roles × skills, int8: :data:`EVIDENCE_CODES` of each requirement (1
+        stated, 2 interpreted; no entry when the graph says neither).
     features : dict
         Extra roles × n blocks by name (:mod:`careergraph.projection.features`);
         empty for graphs without classification codes, such as the seed.
@@ -113,6 +122,7 @@ class Projection:
     role_skill: sp.csr_matrix
     essential: sp.csr_matrix
     skill_broader: sp.csr_matrix
+    link_evidence: sp.csr_matrix | None = None
     features: dict[str, sp.csr_matrix] = field(default_factory=dict)
     role_datasets: dict[str, str] = field(default_factory=dict)
     education: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -282,6 +292,44 @@ class Projection:
         ess = self.essential_set(role) if role is not None else frozenset()
         labels, skills = self.skill_labels, self.skills
         return sorted(columns, key=lambda j: (j not in ess, -w.get(j, 0.0), labels[skills[j]]))
+
+    def evidence(self, role: str, column: int) -> str | None:
+        """``"stated"``, ``"interpreted"`` or None: what the graph says of one role-skill requirement."""
+        if self.link_evidence is None:
+            return None
+        return _EVIDENCE_NAMES.get(int(self.link_evidence[self.row(role), column]))
+
+    def stated(self) -> "Projection":
+        """This projection with only what a source states: stated requirements and stated moves.
+
+        Interpreted, unmarked and same-as links are left out (``--evidence
+        stated``). Computed once; the label index and features are shared.
+
+        Examples
+        --------
+        >>> from careergraph import open_graph
+        >>> from careergraph.projection import project
+        >>> p = project(open_graph())
+        >>> s = p.stated()
+        >>> 0 < s.role_skill.nnz < p.role_skill.nnz and s.transitions.number_of_edges() < p.transitions.number_of_edges()
+        True
+        """
+        return self.derived(Projection._stated_view)
+
+    @staticmethod
+    def _stated_view(proj: "Projection") -> "Projection":
+        ev = proj.link_evidence
+        keep = (ev == 1) if ev is not None else sp.csr_matrix(proj.role_skill.shape, dtype=bool)
+        role_skill = sp.csr_matrix(proj.role_skill.multiply(keep))
+        role_skill.eliminate_zeros()
+        essential = sp.csr_matrix(proj.essential.multiply(keep), dtype=bool)
+        essential.eliminate_zeros()
+        g = nx.DiGraph()
+        g.add_nodes_from(proj.transitions.nodes(data=True))
+        g.add_edges_from((u, v, d) for u, v, d in proj.transitions.edges(data=True) if d.get("evidence") == "stated")
+        state = {k: v for k, v in proj.__dict__.items() if not k.startswith("_")}
+        state.update(role_skill=role_skill, essential=essential, transitions=g, link_evidence=ev)
+        return Projection(**state)
 
     def binary(self) -> sp.csr_matrix:
         """Roles × skills 0/1 matrix (float64).

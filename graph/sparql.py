@@ -1,0 +1,222 @@
+"""SPARQL text: a tokenizer, and where the parts of a query are.
+
+One lexer for every piece of code that reads query text: the runner's
+read-only check (:func:`careergraph.queries.check_read_only`: updates and
+``SERVICE`` are found as keywords, never inside strings, IRIs or comments)
+and the remote backend (bindings as a ``VALUES`` block at the start of the
+WHERE group, paging windows, ``CONSTRUCT`` templates). Only the top level of
+a query is located; nested groups are skipped as a whole.
+
+Examples
+--------
+>>> [t.text for t in tokenize('SELECT ?x { ?x <a> "{" } # }')]
+['SELECT', '?x', '{', '?x', '<a>', '"{"', '}']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+__all__ = ["Parsed", "Token", "parse_query", "prologue_end", "tokenize"]
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"|'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<bnode>_:[A-Za-z0-9_\-.\u00B7\u00C0-\uFFFF]*[A-Za-z0-9_\-\u00B7\u00C0-\uFFFF])
+  | (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
+  | (?P<name>(?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*)?:
+               (?:(?:[\w\-.:%\u00B7\u00C0-\uFFFF]|\\[_~.\-!$&'()*+,;=/?\#@%])*
+                  (?:[\w\-:%\u00B7\u00C0-\uFFFF]|\\[_~.\-!$&'()*+,;=/?\#@%]))?
+             |[A-Za-z_\u00C0-\uFFFF][\w\-\u00B7\u00C0-\uFFFF]*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<punct>\^\^|<=|>=|!=|&&|\|\||[{}()\[\].,;*+/|^!=<>?-])
+""", re.VERBOSE | re.DOTALL)
+
+
+class Token(NamedTuple):
+    """One significant token: its kind (a group name of the lexer), offsets and text."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+    def kw(self, *words: str) -> bool:
+        return self.kind == "name" and self.text.upper() in words
+
+
+def tokenize(text: str) -> list[Token]:
+    """The significant tokens of a SPARQL text (whitespace and comments dropped).
+
+    Raises
+    ------
+    SyntaxError
+        A character no SPARQL token starts with (an unclosed string, say).
+
+    Examples
+    --------
+    >>> [t.text for t in tokenize('SELECT ?x { ?x <a> "{" } # }')]
+    ['SELECT', '?x', '{', '?x', '<a>', '"{"', '}']
+    >>> len(tokenize("?x cgid:dataset" + chr(92) + "/seed ."))  # an escaped local name is one token
+    3
+    """
+    out, pos, n = [], 0, len(text)
+    match = _TOKEN.match
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            raise SyntaxError(f"unexpected {text[pos:pos + 20]!r} at offset {pos}")
+        kind, end = m.lastgroup, m.end()
+        if kind != "ws" and kind != "comment":
+            out.append(Token(kind, pos, end, m.group()))
+        pos = end
+    return out
+
+
+@dataclass
+class Parsed:
+    """What the backend needs to know of a query: its form and where its parts are (offsets)."""
+
+    text: str
+    form: str                          # SELECT, ASK, CONSTRUCT or DESCRIBE
+    form_start: int                    # offset of the form keyword (the prologue ends there)
+    where_open: int | None = None      # offset just after the top-level WHERE group's "{"
+    where_close: int | None = None     # offset of that group's closing "}"
+    subselect: bool = False            # the WHERE group is one sub-SELECT
+    construct_short: bool = False      # CONSTRUCT WHERE { ... }
+    template: tuple[int, int] | None = None   # CONSTRUCT template, inside its braces
+    datasets: list[tuple[int, int]] = field(default_factory=list)  # FROM [NAMED] clauses
+    order_by: tuple[int, int] | None = None   # top-level ORDER BY clause
+    limit: tuple[int, int, int] | None = None  # (start, end, value)
+    offset: tuple[int, int, int] | None = None
+    modifiers_end: int = 0             # where solution modifiers end (a trailing VALUES starts)
+    describe_end: int | None = None    # DESCRIBE without WHERE: the end of its targets
+    variables: set[str] = field(default_factory=set)
+
+
+def _match_close(toks: list[Token], i: int) -> int:
+    """Index of the ``}`` closing the ``{`` at ``toks[i]``."""
+    depth = 0
+    for j in range(i, len(toks)):
+        if toks[j].text == "{" and toks[j].kind == "punct":
+            depth += 1
+        elif toks[j].text == "}" and toks[j].kind == "punct":
+            depth -= 1
+            if depth == 0:
+                return j
+    raise SyntaxError("unbalanced braces: a '{' is never closed")
+
+
+@functools.lru_cache(maxsize=256)
+def parse_query(text: str) -> Parsed:
+    """Locate the form, dataset clauses, WHERE group and solution modifiers of a query.
+
+    Only the top level is looked at; anything nested (sub-queries, EXISTS,
+    templates) is skipped as a whole.
+
+    Raises
+    ------
+    SyntaxError
+        Not a SELECT, ASK, CONSTRUCT or DESCRIBE query, or unbalanced braces.
+
+    Examples
+    --------
+    >>> p = parse_query("PREFIX a: <x:> SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 5")
+    >>> p.form, p.text[p.order_by[0]:p.order_by[1]], p.limit[2]
+    ('SELECT', 'ORDER BY ?s', 5)
+    """
+    toks = tokenize(text)
+    i = 0
+    while i < len(toks) and toks[i].kw("PREFIX", "BASE"):
+        i += 3 if toks[i].kw("PREFIX") else 2
+    if i >= len(toks) or not toks[i].kw("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        raise SyntaxError("expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")
+    p = Parsed(text=text, form=toks[i].text.upper(), form_start=toks[i].start)
+    p.variables = {t.text[1:] for t in toks if t.kind == "var"}
+    i += 1
+    if p.form == "CONSTRUCT" and i < len(toks) and toks[i].text == "{":
+        j = _match_close(toks, i)
+        p.template = (toks[i].end, toks[j].start)
+        i = j + 1
+    parens = 0
+    group = None
+    while i < len(toks):
+        t = toks[i]
+        if t.kw("FROM") and parens == 0:
+            j = i + 2 if i + 1 < len(toks) and toks[i + 1].kw("NAMED") else i + 1
+            p.datasets.append((t.start, toks[min(j, len(toks) - 1)].end))
+            i = j + 1
+            continue
+        if t.kw("WHERE") and p.form == "CONSTRUCT" and p.template is None:
+            p.construct_short = True
+        if t.text == "(" and t.kind == "punct":
+            parens += 1
+        elif t.text == ")" and t.kind == "punct":
+            parens -= 1
+        elif t.text == "{" and t.kind == "punct" and parens == 0:
+            group = i
+            break
+        elif p.form == "DESCRIBE" and t.kw("ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP", "HAVING"):
+            break
+        i += 1
+    if group is None:
+        if p.form != "DESCRIBE":
+            raise SyntaxError(f"{p.form} query without a WHERE group")
+        p.describe_end = toks[i - 1].end
+        p.modifiers_end = toks[-1].end
+        return p
+    close = _match_close(toks, group)
+    p.where_open, p.where_close = toks[group].end, toks[close].start
+    p.subselect = group + 1 < len(toks) and toks[group + 1].kw("SELECT")
+    if p.construct_short:
+        p.template = (p.where_open, p.where_close)
+    # solution modifiers: GROUP BY, HAVING, ORDER BY, LIMIT, OFFSET, then a trailing VALUES
+    k = close + 1
+    p.modifiers_end = toks[-1].end
+    clause, clause_start = None, 0
+
+    def end_clause(at: int) -> None:
+        if clause == "ORDER":
+            p.order_by = (clause_start, at)
+
+    while k < len(toks):
+        t = toks[k]
+        if t.kw("GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"):
+            end_clause(toks[k - 1].end)
+            clause, clause_start = t.text.upper(), t.start
+            if clause == "VALUES":
+                p.modifiers_end = t.start
+                clause = None
+                break
+            if clause in ("LIMIT", "OFFSET") and k + 1 < len(toks) and toks[k + 1].kind == "number":
+                entry = (t.start, toks[k + 1].end, int(float(toks[k + 1].text)))
+                if clause == "LIMIT":
+                    p.limit = entry
+                else:
+                    p.offset = entry
+                k += 2
+                clause = None
+                continue
+        elif t.text == "{":
+            k = _match_close(toks, k) + 1
+            continue
+        k += 1
+    end_clause(toks[min(k, len(toks)) - 1].end)
+    if p.order_by is not None and p.order_by[1] > p.modifiers_end:
+        p.order_by = (p.order_by[0], p.modifiers_end)
+    return p
+
+
+def prologue_end(toks: list[Token]) -> int:
+    """Index of the first token after the PREFIX and BASE declarations."""
+    i = 0
+    while i < len(toks) and toks[i].kw("PREFIX", "BASE"):
+        i += 3 if toks[i].kw("PREFIX") else 2
+    return i
