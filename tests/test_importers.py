@@ -25,6 +25,7 @@ from careergraph.errors import ImportDataError
 from careergraph.importers import import_crosswalk, import_esco, import_onet
 from careergraph.queries import run_query
 from careergraph.store import list_sources, open_graph
+from careergraph.validate import validate
 
 ESCO_ZIPS = ("ESCO dataset - v1.1.1 - classification - en - csv.zip",
              "ESCO dataset - v1.1.1 - classification - relations - csv.zip")
@@ -428,3 +429,20 @@ def test_ctrl_c_says_import_aborted_store_unchanged(esco_slice, tmp_path):
     g = open_graph(store)
     assert _generation(store) == gen and [r.triples for r in list_sources(g)] == before
     g.close()
+
+
+def test_an_imported_store_validates_alike_with_both_engines(esco_slice, onet_slice, shared_data, tmp_path,
+                                                              run_cli):
+    g = open_graph()
+    import_esco(g, [esco_slice[0]])
+    import_onet(g, onet_slice[0])
+    import_crosswalk(g, shared_data / "nesta-mcc" / "esco_onet_crosswalk_Nov2020.csv")
+    py = validate(g, queries=False, engine="pyshacl")
+    sq = validate(g, queries=False, engine="sparql")
+    assert sorted((v.check, v.focus) for v in py.violations) == sorted((v.check, v.focus) for v in sq.violations)
+    # imported requirements and moves say the file states them (cg:evidence cg:Stated)
+    assert not {"cgsh:Evidence-kind", "cgsh:Transition-kind"} & sq.checks(), sq.text()[:2000]
+    store = tmp_path / "store"
+    import_onet(open_graph(store, create=True), onet_slice[0], projection=False)
+    res = run_cli("validate", "--store", str(store), "--format", "json")
+    assert "shapes by sparql" in res.stderr and res.exit_code in (0, 1), res.stderr

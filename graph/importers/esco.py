@@ -22,7 +22,8 @@ extracted folder, or the CSV files themselves. Mapping (see
 * occupationSkillRelations → one ``cg:SkillRequirement`` per (occupation,
   skill), IRI ``cgid:requirement/esco/<occupation-uuid>--<skill-uuid>``, with
   ``cg:requirementLevel`` ``cg:Essential``/``cg:Optional``, plus the
-  shortcuts ``cg:requiresSkill`` and ``cg:essentialSkill``/``cg:optionalSkill``.
+  shortcuts ``cg:requiresSkill`` and ``cg:essentialSkill``/``cg:optionalSkill``,
+  and ``cg:evidence cg:Stated`` (the file states it; imported facts need no quote).
   Requirement nodes carry no ``rdfs:label`` of their own: "occupation – skill"
   is derivable from the two labels, and 124k such literals cost about a
   second of every import.
@@ -336,6 +337,7 @@ def import_esco(
         say(f"writing {len(level):,} skill requirements")
         req_base = f"<{CGID}requirement/esco/"
         t_req, p_of, p_skill, p_lvl = cg("SkillRequirement"), cg("requirementOf"), cg("requiredSkill"), cg("requirementLevel")
+        p_ev, stated = cg("evidence"), cg("Stated")  # the file states it (no quote: a data file, not prose)
         p_req, lv = cg("requiresSkill"), {"essential": (cg("Essential"), cg("essentialSkill")),
                                           "optional": (cg("Optional"), cg("optionalSkill"))}
         ess = 0
@@ -350,6 +352,7 @@ def import_esco(
                 f"{node} {p_of} {ro} .",
                 f"{node} {p_skill} {rs} .",
                 f"{node} {p_lvl} {lvl} .",
+                f"{node} {p_ev} {stated} .",
                 f"{node} {in_ds} {ds_ref} .",
                 f"{node} {derived} {src} .",
                 f"{ro} {p_req} {rs} .",

@@ -35,8 +35,9 @@ Mapping (see ``docs/vocabulary.md``):
   a model evaluated against them must not read ``cg:Transition``,
   ``cg:leadsTo`` or ``cg:lateralTo``.
 
-Codes in a ratings file but absent from ``Occupation Data.txt`` are counted as
-dangling and skipped.
+Every requirement and transition carries ``cg:evidence cg:Stated``: the file
+states it (imported facts need no quote). Codes in a ratings file but absent
+from ``Occupation Data.txt`` are counted as dangling and skipped.
 """
 
 from __future__ import annotations
@@ -153,6 +154,7 @@ def import_onet(graph, folder, *, allow_shrink: bool = False, projection: bool =
     summary = ImportSummary(key="onet", graph=gname, version="")
     ds_ref, in_ds, derived = ref(dataset), cg("inDataset"), f"<{PROV}wasDerivedFrom>"
     broader, t_req = f"<{SKOS}broader>", cg("SkillRequirement")
+    stated = f"{cg('evidence')} {cg('Stated')} ."  # the file states it (no quote: a data file, not prose)
     with run:
         nt = run.nt
 
@@ -218,8 +220,8 @@ def import_onet(graph, folder, *, allow_shrink: bool = False, projection: bool =
             o = _occ(code)
             return [f"{node} {RDF_TYPE} {t_req} .", f"{node} {RDFS_LABEL} {lit(label)} .",
                     f"{node} {cg('requirementOf')} {o} .", f"{node} {cg('requiredSkill')} {skill} .",
-                    f"{node} {cg('requirementLevel')} {lvl} .", f"{node} {in_ds} {ds_ref} .",
-                    f"{node} {derived} {src} .", f"{o} {cg('requiresSkill')} {skill} .",
+                    f"{node} {cg('requirementLevel')} {lvl} .", f"{node} {stated}",
+                    f"{node} {in_ds} {ds_ref} .", f"{node} {derived} {src} .", f"{o} {cg('requiresSkill')} {skill} .",
                     f"{o} {short} {skill} ."] + extra
 
         say(f"reading {SKILLS_FILE}")
@@ -331,7 +333,7 @@ def import_onet(graph, folder, *, allow_shrink: bool = False, projection: bool =
             buf += [f"{t} {RDF_TYPE} {cg('Transition')} .",
                     f"{t} {RDFS_LABEL} {lit(titles[a] + ' → ' + titles[b])} .",
                     f"{t} {cg('fromRole')} {_occ(a)} .", f"{t} {cg('toRole')} {_occ(b)} .",
-                    f"{t} {cg('transitionKind')} {cg('LateralMove')} .",
+                    f"{t} {cg('transitionKind')} {cg('LateralMove')} .", f"{t} {stated}",
                     f"{t} {cg('relatednessTier')} {lit(r['Relatedness Tier'].strip())} .",
                     f"{t} {cg('relatednessRank')} {lit(rank, XSD + 'integer')} .",
                     f"{t} {in_ds} {ds_ref} .", f"{t} {derived} {src} .",
