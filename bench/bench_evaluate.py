@@ -1,29 +1,40 @@
-"""How good is the role-similarity model on O*NET? Each feature block alone, combined, and baselines.
+"""How good is the move model, honestly? O*NET with its own moves hidden, ESCO through the crosswalk, ablations.
 
-Ranks every O*NET occupation of the store against each source occupation of
-``Related Occupations.txt`` (primary tiers: Primary-Short + Primary-Long,
-10 related occupations per source) with :func:`careergraph.evaluate.evaluate`
-and prints precision@k, recall@k, nDCG@k and MAP for
+Two runs of :func:`careergraph.evaluate.prepare` on one store holding ESCO,
+O*NET (with ``Related Occupations.txt``), the crosswalk and Nesta's MCC data:
 
-* each feature block alone (``skills`` = ``role_skill``, ``ratings``,
-  ``technology``, ``hierarchy``, ``text``);
-* :data:`careergraph.similarity.DEFAULT_WEIGHTS`, all blocks at weight 1, and
-  the default weights without each block in turn (what each block adds);
-* weights searched on half A of the sources (every other source code in
-  sorted order) by coordinate ascent on precision@k, reported on the
-  held-out half B;
-* the random and same-SOC-minor-group baselines of the same run.
+* **O*NET**: the truth is ``Related Occupations.txt`` (primary tiers), which
+  the store also holds as moves, so those moves are hidden for each
+  evaluated occupation in both directions (leave-one-out); candidates are the
+  O*NET occupations.
+* **ESCO**: the same truth mapped through ``esco_onet_crosswalk_Nov2020.csv``
+  onto ESCO occupations, ranked with what ESCO describes (skills, hierarchy,
+  text) and job zones; the truth's moves hidden entirely.
 
-The model never sees the truth file: its blocks come from skills, technology,
-the SOC hierarchy and descriptions only.
+For each it prints precision@10 on all sources, on half A and half B (even
+and odd source codes) with 95% bootstrap intervals, nDCG@10 and MAP, for:
+the three model kinds; every content block alone; the model without each
+block and without each part; the previous text-heavy weights; and the
+baselines (random, same minor group, skill cosine) of the same run.
+
+``--search`` first runs a coordinate search of the content block weights
+and the neighbours weight on **half A of both runs** (the mean of their
+P@10), from the defaults, and reports the found weights on half B. Choosing on
+two taxonomies at once is the guard against weights that fit one list's
+idea of relatedness (O*NET's titles). ``--proxy`` checks the weight of a
+role's own known moves, which no leave-one-out run can measure: it keeps
+visible the moves *into* each source occupation (other occupations' lists
+that name it) while hiding its own list, a stand-in for a second list of
+comparable quality.
 
 Usage::
 
-    python bench/bench_evaluate.py [--store DIR] [--data DIR] [--k 10] [--no-search]
+    python bench/bench_evaluate.py --store DIR [--data DIR] [--search] [--proxy]
 
-Without ``--store`` the O*NET files of ``--data`` (default ``../shared/data/onet``
-beside the repository, or ``$CAREERGRAPH_DATA/onet``) are imported into an
-in-memory store first. Progress goes to stderr, the table to stdout.
+The store must hold ESCO, O*NET, the crosswalk (and MCC for job zones);
+``--data`` is the folder holding ``onet/`` and ``nesta-mcc/`` (default
+``$CAREERGRAPH_DATA`` or ``../shared/data``). Progress on stderr, tables on
+stdout (Markdown).
 """
 
 from __future__ import annotations
@@ -34,9 +45,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
-METRICS = ("precision_at_k", "recall_at_k", "ndcg_at_k", "map")
-SEARCH_GRID = (0.0, 0.03, 0.06, 0.12, 0.25, 0.5, 1.0, 2.0, 4.0)
+GRID = (0.0, 0.25, 0.5, 1.0, 2.0)
+
+#: The weights before issue 11 (title text counted twice in the text block, too).
+PREVIOUS_WEIGHTS = {"skills": 0.25, "ratings": 0.25, "technology": 0.125, "hierarchy": 0.125, "text": 1.0}
 
 
 def log(msg: str) -> None:
@@ -45,127 +60,184 @@ def log(msg: str) -> None:
 
 def default_data() -> Path:
     raw = os.environ.get("CAREERGRAPH_DATA")
-    return (Path(raw) if raw else REPO.parent / "shared" / "data") / "onet"
+    return Path(raw) if raw else REPO.parent / "shared" / "data"
 
 
-def open_onet(store: str | None, data: Path):
-    """The graph to measure: an existing store, or O*NET imported into memory."""
-    from careergraph import open_graph
+def measure(run, label: str, *, kind=None, weights=None, content_weights=None, scores=None) -> dict:
+    from careergraph.similarity import DEFAULT_WEIGHTS
 
-    if store:
-        return open_graph(store)
-    from careergraph.importers import onet
-
-    graph = open_graph()
-    t0 = time.perf_counter()
-    onet.import_onet(graph, data)
-    log(f"imported O*NET from {data} in {time.perf_counter() - t0:.1f} s")
-    return graph
+    cw = DEFAULT_WEIGHTS if content_weights is None else content_weights
+    per = run.per_source(scores if scores is not None else run.ranking_scores(kind, weights, cw))
+    s = run.summary(per, reps=1000)
+    return {"ranking": label, "p": s["precision_at_k"], "ci": s["interval"]["precision_at_k"],
+            "a": s["halves"]["A"]["precision_at_k"], "b": s["halves"]["B"]["precision_at_k"],
+            "ndcg": s["ndcg_at_k"], "map": s["map"]}
 
 
-def split_halves(truth: Path) -> tuple[list[str], list[str]]:
-    """Deterministic halves of the source codes: even and odd positions in sorted order."""
-    from careergraph.evaluate import read_truth
+def table(title: str, rows: list[dict]) -> None:
+    print(f"\n### {title}\n")
+    print("| ranking | P@10 all (95% CI) | P@10 half A | P@10 half B | nDCG@10 | MAP |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['ranking']} | {r['p']:.3f} ({r['ci'][0]:.3f}-{r['ci'][1]:.3f}) | {r['a']:.3f} | {r['b']:.3f} | "
+              f"{r['ndcg']:.3f} | {r['map']:.3f} |")
 
-    codes = sorted(read_truth(truth).relevant)
-    return codes[0::2], codes[1::2]
+
+def ablations(run, name: str, blocks: dict[str, float]) -> list[dict]:
+    """The model, its kinds, every block alone, every block and part dropped, the previous weights, baselines."""
+    rows = [measure(run, "**hybrid (the default model)**"),
+            measure(run, "content only", kind="content"),
+            measure(run, "moves only", kind="moves")]
+    for b in [b for b in run.blocks if b in blocks]:
+        rows.append(measure(run, f"`{b}` block alone", kind="content", content_weights={b: 1.0}))
+    used = [b for b, w in blocks.items() if w > 0 and b in run.blocks]
+    for b in used:
+        rows.append(measure(run, f"hybrid without `{b}`", content_weights={**blocks, b: 0.0}))
+    for part in ("neighbours", "job_zone"):
+        rows.append(measure(run, f"hybrid without `{part}`", weights={part: 0.0}))
+    if "coverage" in run.blocks:
+        rows.append(measure(run, "hybrid with `coverage` at 0.25", content_weights={**blocks, "coverage": 0.25}))
+    prev = {b: PREVIOUS_WEIGHTS.get(b, 0.0) for b in run.blocks}
+    rows.append(measure(run, "previous weights (text-heavy), content only", kind="content", content_weights=prev))
+    for b in ("random", "same_minor_group", "skill_cosine"):
+        rows.append(measure(run, f"baseline: {b.replace('_', ' ')}", scores=run.baseline_scores(b)))
+    log(f"{name}: {len(rows)} rankings measured")
+    return rows
+
+
+def search(runs: list, blocks: dict[str, float], parts: dict[str, float], cap: float | None = None) -> tuple[dict, dict]:
+    """Coordinate search on half A of every run (mean P@10), over block weights and the neighbours weight.
+
+    With ``cap``, no block may weigh more than that share of all block weights.
+    """
+    def objective(bw, pw):
+        return float(np.mean([r.score(weights=pw, content_weights=bw, half="A") for r in runs]))
+
+    cur_b, cur_p = dict(blocks), dict(parts)
+    best = objective(cur_b, cur_p)
+    log(f"search: start {best:.4f}")
+    for rnd in range(3):
+        before = best
+        for key in [*cur_b, "neighbours"]:
+            for w in GRID:
+                tb, tp = dict(cur_b), dict(cur_p)
+                if key == "neighbours":
+                    tp[key] = w
+                else:
+                    tb[key] = w
+                if not any(v > 0 for v in tb.values()):
+                    continue
+                if cap is not None and max(tb.values()) > cap * sum(tb.values()) + 1e-12:
+                    continue
+                o = objective(tb, tp)
+                if o > best + 1e-9:
+                    best, cur_b, cur_p = o, tb, tp
+        log(f"search: round {rnd + 1}: {best:.4f} with blocks {cur_b}, neighbours {cur_p['neighbours']}")
+        if best <= before:
+            break
+    return cur_b, cur_p
+
+
+def proxy(run) -> list[dict]:
+    """Weight of a role's own known moves: fuse the model with the list of moves *into* each source."""
+    from careergraph.similarity import TIER_WEIGHTS
+
+    proj, m = run.projection, run.model
+    where = {int(c): j for j, c in enumerate(run.cols)}
+    into = np.zeros((run.n_sources, len(run.cols)))
+    hidden_sources = {x["source"] for x in run.moves if x["visible"] != "all"}
+    pos = {int(i): r for r, i in enumerate(run.src_rows)}
+    for u, v, d in proj.transitions.edges(data=True):
+        if str(d.get("source")) not in hidden_sources:
+            continue
+        i, j = proj.role_index[v], proj.role_index[u]  # the move u -> v names v: a move v -> u in the proxy
+        if i in pos and j in where:
+            into[pos[i], where[j]] = max(into[pos[i], where[j]], TIER_WEIGHTS.get(str(d.get("tier") or "").lower(), 1.0))
+    from careergraph.similarity import DEFAULT_WEIGHTS
+
+    parts = run.parts(DEFAULT_WEIGHTS)
+    rows = [measure(run, "model (own moves hidden)", scores=m.combine(parts)),
+            measure(run, "moves into the source alone (model breaks ties)",
+                    scores=into + 1e-6 * m.combine(parts))]
+    for wk in (0.1, 0.2, 0.3, 0.5, 1.0):
+        rows.append(measure(run, f"model + {wk:g} x moves into the source", scores=m.combine({**parts, "known": into},
+                                                                                            {"known": wk})))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--store", help="on-disk store with O*NET imported (default: import into memory)")
-    ap.add_argument("--data", type=Path, default=default_data(), help="folder of the O*NET text files")
-    ap.add_argument("--truth", type=Path, help="truth file (default: DATA/Related Occupations.txt)")
-    ap.add_argument("--k", type=int, default=10)
-    ap.add_argument("--no-search", action="store_true", help="skip the weight search on half A")
+    ap.add_argument("--store", required=True, help="store with ESCO, O*NET, the crosswalk and MCC imported")
+    ap.add_argument("--data", type=Path, default=default_data(), help="folder holding onet/ and nesta-mcc/")
+    ap.add_argument("--search", action="store_true", help="search the weights on half A of both runs first")
+    ap.add_argument("--cap", type=float, help="with --search: no block above this share of all block weights")
+    ap.add_argument("--proxy", action="store_true", help="measure the weight of own known moves by proxy")
+    ap.add_argument("--search-only", action="store_true", help="stop after the search")
     args = ap.parse_args(argv)
 
-    from careergraph.evaluate import evaluate
-    from careergraph.projection import build
-    from careergraph.similarity import DEFAULT_WEIGHTS
+    from careergraph import open_graph
+    from careergraph.evaluate import prepare
+    from careergraph.projection import project
+    from careergraph.similarity import DEFAULT_WEIGHTS, MOVE_WEIGHTS, MoveModel
 
-    truth = args.truth or args.data / "Related Occupations.txt"
-    if not truth.is_file():
-        log(f"error: truth file {truth} not found; pass --data or --truth")
-        return 2
-    graph = open_onet(args.store, args.data)
+    truth = args.data / "onet" / "Related Occupations.txt"
+    crosswalk = args.data / "nesta-mcc" / "esco_onet_crosswalk_Nov2020.csv"
+    for f in (truth, crosswalk):
+        if not f.is_file():
+            log(f"error: {f} not found; pass --data")
+            return 2
+    graph = open_graph(args.store)
     t0 = time.perf_counter()
-    proj = build(graph)
-    t1 = t2 = time.perf_counter()
-    log(f"projection {t1 - t0:.1f} s ({len(proj.roles)} roles, {len(proj.skills)} skills); "
-        f"features {t2 - t1:.1f} s: " + ", ".join(f"{k} {v.shape[1]} cols" for k, v in proj.features.items()))
-    blocks = ["skills", *proj.features]
-    half_a, half_b = split_halves(truth)
+    proj = project(graph)
+    log(f"projection {time.perf_counter() - t0:.1f} s: {proj}")
+    t0 = time.perf_counter()
+    # every block is computed (coverage too, at a weight too small to matter); each ranking names its weights
+    model = MoveModel(content={**DEFAULT_WEIGHTS, "coverage": 1e-9})
+    onet = prepare(graph, truth, model=model)
+    esco = prepare(graph, truth, model=model, crosswalk=crosswalk)
+    log(f"prepared both runs in {time.perf_counter() - t0:.1f} s: O*NET {onet.n_sources} sources x "
+        f"{onet.n_candidates} candidates, ESCO {esco.n_sources} x {esco.n_candidates}")
+    for name, run in (("O*NET", onet), ("ESCO", esco)):
+        rel = ((run.grades > 0) & run.cand_mask).sum(axis=1)
+        print(f"- {name}: {run.n_sources} sources, {run.n_candidates} candidates, {rel.mean():.1f} relevant per source")
+        for mv in run.moves:
+            print(f"- {name}: moves of {mv['label']} ({mv['dataset']}, {mv['moves']}): {mv['visible']} ({mv['why']})")
+        jz = run.model.job_zone
+        d = np.abs(jz[run.src_rows][:, None] - jz[run.cols][None, :])
+        known = np.isfinite(d) & run.cand_mask
+        relevant = known & (run.grades > 0)
+        if relevant.any():
+            print(f"- {name}: pairs with both job zones: {relevant.sum()} relevant, {known.sum()} in all; within one "
+                  f"zone: {np.mean(d[relevant] <= 1):.0%} of relevant pairs, {np.mean(d[known] <= 1):.0%} of all pairs")
 
-    def measure(weights: dict[str, float], sources=None, baselines: bool = False):
-        w = {b: float(weights.get(b, 0.0)) for b in blocks}
-        return evaluate(graph, truth, k=args.k, model=w, sources=sources, baselines=baselines)
+    blocks = dict(DEFAULT_WEIGHTS)
+    if args.search:
+        t0 = time.perf_counter()
+        found_b, found_p = search([onet, esco], blocks, dict(MOVE_WEIGHTS), cap=args.cap)
+        log(f"search took {time.perf_counter() - t0:.0f} s")
+        print(f"\nsearched on half A of both runs (cap {args.cap}): blocks {found_b}, neighbours {found_p['neighbours']}")
+        rows = []
+        for name, run in (("O*NET", onet), ("ESCO", esco)):
+            rows.append(measure(run, f"{name}: DEFAULT_WEIGHTS"))
+            rows.append(measure(run, f"{name}: searched weights", weights=found_p, content_weights=found_b))
+            for b, w in found_b.items():
+                if w > 0 and b in run.blocks:
+                    rows.append(measure(run, f"{name}: searched weights without `{b}`", weights=found_p,
+                                        content_weights={**found_b, b: 0.0}))
+        table("Weights searched on half A, reported on half B", rows)
+        if args.search_only:
+            return 0
 
-    def p_at(weights, sources=None) -> float:
-        return measure(weights, sources).precision_at_k
-
-    rows: list[dict] = []
-
-    def report(name: str, weights: dict[str, float]) -> None:
-        t = time.perf_counter()
-        full = measure(weights)
-        a, b = p_at(weights, half_a), p_at(weights, half_b)
-        rows.append({"ranking": name, "p_all": full.precision_at_k, "p_a": a, "p_b": b,
-                     **{m: getattr(full, m) for m in METRICS[1:]}})
-        log(f"  {name:<34} P@{args.k} {full.precision_at_k:.4f} (A {a:.4f}, B {b:.4f}) "
-            f"[{time.perf_counter() - t:.1f} s]")
-
-    log("each block alone:")
-    for b in blocks:
-        report(f"{b} alone", {b: 1.0})
-    default = {b: DEFAULT_WEIGHTS.get(b, 1.0) for b in blocks}
-    log("combined:")
-    report("all blocks, weight 1", {b: 1.0 for b in blocks})
-    report("DEFAULT_WEIGHTS", default)
-    for b in blocks:
-        if default[b] > 0:
-            report(f"DEFAULT_WEIGHTS without {b}", {**default, b: 0.0})
-
-    if not args.no_search:
-        log("coordinate search on half A, from all weights 1 and from DEFAULT_WEIGHTS:")
-        best, best_p = {}, -1.0
-        for start in ({b: 1.0 for b in blocks}, default):
-            cur, cur_p = dict(start), p_at(start, half_a)
-            for rnd in range(3):
-                before = cur_p
-                for b in blocks:
-                    for w in SEARCH_GRID:
-                        trial = {**cur, b: w}
-                        if not any(trial.values()):
-                            continue
-                        p = p_at(trial, half_a)
-                        if p > cur_p + 1e-12:
-                            cur, cur_p = trial, p
-                log(f"  round {rnd + 1}: A {cur_p:.4f} with {cur}")
-                if cur_p <= before:
-                    break
-            if cur_p > best_p:
-                best, best_p = cur, cur_p
-        report("searched on A: " + ", ".join(f"{k}={v:g}" for k, v in best.items()), best)
-
-    base = measure(default, baselines=True).baselines
-    base_a = measure(default, half_a, baselines=True).baselines
-    base_b = measure(default, half_b, baselines=True).baselines
-    for name in ("same_minor_group", "random"):
-        rows.append({"ranking": f"baseline: {name.replace('_', ' ')}", "p_all": base[name]["precision_at_k"],
-                     "p_a": base_a[name]["precision_at_k"], "p_b": base_b[name]["precision_at_k"],
-                     **{m: base[name][m] for m in METRICS[1:]}})
-
-    res = measure(default, baselines=True)
-    print(f"O*NET related occupations, tiers {', '.join(res.tiers or ['all'])}: {res.n_sources} sources "
-          f"(A {len(half_a)}, B {len(half_b)} codes), {res.n_candidates} candidates, k = {args.k}; "
-          f"codes not in the store: {len(res.unknown_sources)} sources, {len(res.unknown_related)} related")
-    head = f"| ranking | P@{args.k} all | P@{args.k} A | P@{args.k} B | R@{args.k} | nDCG@{args.k} | MAP |"
-    print(head)
-    print("|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(f"| {r['ranking']} | {r['p_all']:.3f} | {r['p_a']:.3f} | {r['p_b']:.3f} | "
-              f"{r['recall_at_k']:.3f} | {r['ndcg_at_k']:.3f} | {r['map']:.3f} |")
+    rows = ablations(onet, "O*NET", blocks)
+    for k in (3, 10, 20):
+        other = prepare(graph, truth, model=MoveModel(content={**DEFAULT_WEIGHTS, "coverage": 1e-9}, neighbours=k))
+        rows.append(measure(other, f"hybrid with {k} neighbours (not 5)"))
+    table(f"O*NET related occupations, own moves hidden ({onet.n_sources} sources, {onet.n_candidates} candidates)",
+          rows)
+    table(f"ESCO through the crosswalk ({esco.n_sources} sources, {esco.n_candidates} candidates)",
+          ablations(esco, "ESCO", blocks))
+    if args.proxy:
+        table("Own known moves, by proxy (O*NET: the moves into each source stay visible)", proxy(onet))
     return 0
 
 

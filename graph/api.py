@@ -32,7 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from . import evaluate as _evaluate
 from . import export as _export
+from . import moves as _moves
 from . import overlap as _overlap
 from . import recommend as _recommend
 from . import similarity as _similarity
@@ -52,6 +54,11 @@ __all__ = ["EVIDENCE", "CareerGraph"]
 EVIDENCE = ("any", "stated")
 
 _Names = str | Iterable[str]
+
+#: The parts of :meth:`CareerGraph.profile` and the library query behind each.
+_PROFILE = {"about": "role-profile", "skills": "profile-skills", "education": "profile-education",
+            "salaries": "salaries-of-role", "industries": "industries-of-role",
+            "moves_out": "profile-moves-out", "moves_in": "profile-moves-in"}
 
 
 class CareerGraph:
@@ -140,6 +147,26 @@ class CareerGraph:
         r = self.resolver
         return _similarity.similar(r.projection, r.resolve(role), top=top)
 
+    def next(self, role: str, top: int = 10, *, source: str | None = None) -> dict[str, Any]:
+        """The most promising next moves from ``role``, each explained (:func:`careergraph.moves.next_moves`).
+
+        ``source`` narrows both the name and the destinations to one dataset
+        (``seed``, ``esco``, ``onet`` ...).
+
+        Examples
+        --------
+        >>> from careergraph import CareerGraph
+        >>> res = CareerGraph().next("Junior ML Engineer", top=1)
+        >>> res["moves"][0]["role"], res["moves"][0]["evidence"][0]["move"]
+        ('Senior ML Engineer', 'promotion')
+        """
+        r = self.resolver
+        return _moves.next_moves(r.projection, r.resolve(role), top=top, source=source or self.source)
+
+    def evaluate(self, truth: str | os.PathLike, **options: Any) -> _evaluate.EvaluationResult:
+        """Score the move model against a related-occupations file; options as :func:`careergraph.evaluate.evaluate`."""
+        return _evaluate.evaluate(self.graph, truth, **options)
+
     def matrix(self, roles: Iterable[str] | None = None) -> tuple[list[str], np.ndarray]:
         """All-pairs skill Jaccard of roles (all roles by default): ``(labels, ndarray)``."""
         r = self.resolver
@@ -219,6 +246,31 @@ class CareerGraph:
     def sparql(self, text: str, **options: Any) -> QueryResult:
         """Run SPARQL text (read-only: updates and SERVICE are refused)."""
         return run_query(self.graph, text, **options)
+
+    def profile(self, role: str) -> dict[str, Any]:
+        """One role's profile, from the library queries anchored on it.
+
+        Returns
+        -------
+        dict
+            ``role`` (its label), ``iri``, ``about`` (the ``role-profile``
+            row: description, codes, track ...), ``skills``
+            (``profile-skills``), ``education`` (``profile-education``),
+            ``salaries`` (``salaries-of-role``: by source and statistic),
+            ``industries`` (``industries-of-role``), ``moves_out`` and
+            ``moves_in`` (``profile-moves-out`` / ``profile-moves-in``).
+
+        Examples
+        --------
+        >>> p = CareerGraph().profile("Senior ML Engineer")
+        >>> p["role"], [m["otherName"] for m in p["moves_in"]], [m["otherName"] for m in p["moves_out"]]
+        ('Senior ML Engineer', ['Junior ML Engineer'], ['Lead ML Engineer'])
+        """
+        iri = self.role(role)
+        rows = {name: run_query(self.graph, name, {"role": iri}).rows for name in _PROFILE.values()}
+        about = rows["role-profile"][0] if rows["role-profile"] else {}
+        return {"role": about.get("label") or self.resolver.label(iri, "role"), "iri": iri, "about": about,
+                **{key: rows[name] for key, name in _PROFILE.items() if key != "about"}}
 
     def sources(self) -> list[dict[str, Any]]:
         """The imported sources recorded in the graph."""

@@ -36,12 +36,13 @@ True
 >>> run_query(open_graph(), "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")  # doctest: +IGNORE_EXCEPTION_DETAIL
 Traceback (most recent call last):
 ...
-careergraph.errors.QueryError: query: uses SERVICE ...
+careergraph.queries.QueryRefused: query: uses SERVICE ...
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import time
@@ -61,12 +62,16 @@ from .vocab import PREFIXES
 
 __all__ = [
     "ENTITY_KINDS",
+    "Answer",
     "Parameter",
     "QueryFile",
+    "QueryRefused",
     "QueryResult",
     "QueryTimeout",
+    "RowLimitExceeded",
     "check_read_only",
     "execute",
+    "fetch",
     "expand_curie",
     "list_queries",
     "load_query",
@@ -88,7 +93,19 @@ _UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE"
 
 
 class QueryTimeout(QueryError):
-    """A query ran past its time limit."""
+    """A query ran past its time limit (``limit``: the limit in seconds, when known)."""
+
+    limit: float | None = None
+
+
+class RowLimitExceeded(QueryError):
+    """A query's answer has more rows (or triples) than allowed (``limit``)."""
+
+    limit: int | None = None
+
+
+class QueryRefused(QueryError):
+    """A SPARQL update or a ``SERVICE`` clause: careergraph only reads its own graph."""
 
 
 @dataclass(frozen=True)
@@ -279,9 +296,10 @@ def check_read_only(text: str, origin: str = "query") -> None:
 
     Raises
     ------
+    QueryRefused
+        The text is an update, or uses ``SERVICE`` (a :class:`QueryError`).
     QueryError
-        The text is an update, uses ``SERVICE``, or cannot be read (an
-        unclosed string, say).
+        The text cannot be read (an unclosed string, say).
 
     Examples
     --------
@@ -289,19 +307,39 @@ def check_read_only(text: str, origin: str = "query") -> None:
     >>> check_read_only("PREFIX x: <http://x/> DELETE WHERE { ?s ?p ?o }")  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     ...
-    careergraph.errors.QueryError: query: is a SPARQL update ...
+    careergraph.queries.QueryRefused: query: is a SPARQL update ...
     """
+    verdict = _verdict(text) if len(text) <= _VERDICT_TEXT else _read_only_verdict(text)
+    if verdict is None:
+        return
+    kind, detail = verdict
+    if kind == "syntax":
+        raise QueryError(f"{origin}: SPARQL syntax error: {detail}. Fix the query text")
+    if kind == "update":
+        raise QueryRefused(f"{origin}: is a SPARQL update (INSERT/DELETE/LOAD/CLEAR ...); "
+                           "careergraph only runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries")
+    raise QueryRefused(f"{origin}: uses SERVICE (a federated query would send requests to another "
+                       "server); careergraph refuses it: remove the SERVICE clause")
+
+
+def _read_only_verdict(text: str) -> tuple[str, str] | None:
+    """None for a read-only query, else ``(kind, detail)``: a syntax error, an update, or SERVICE."""
     try:
         toks = tokenize(text)
     except SyntaxError as exc:
-        raise QueryError(f"{origin}: SPARQL syntax error: {exc}. Fix the query text") from None
+        return "syntax", str(exc)
     first = prologue_end(toks)
     if first < len(toks) and toks[first].kw(*_UPDATES):
-        raise QueryError(f"{origin}: is a SPARQL update (INSERT/DELETE/LOAD/CLEAR ...); "
-                         "careergraph only runs read-only SELECT, ASK, CONSTRUCT and DESCRIBE queries")
+        return "update", ""
     if any(t.kw("SERVICE") for t in toks):
-        raise QueryError(f"{origin}: uses SERVICE (a federated query would send requests to another "
-                         "server); careergraph refuses it: remove the SERVICE clause")
+        return "service", ""
+    return None
+
+
+#: Query texts up to this length have their verdict remembered (512 of them, at most 8 MB): lexing
+#: costs 0.2-1 ms a query in Python, and a server sees the same queries again and again.
+_VERDICT_TEXT = 16_384
+_verdict = functools.lru_cache(maxsize=512)(_read_only_verdict)
 
 
 # -- terms ----------------------------------------------------------------------
@@ -469,6 +507,13 @@ def execute(
         raise QueryError(f"{origin}: query failed: {exc}") from None
 
 
+def _timed_out(origin: str, timeout: float | None) -> QueryTimeout:
+    shown = f" of {timeout:g} s" if timeout else ""
+    exc = QueryTimeout(f"{origin}: query ran past its time limit{shown}; narrow it or raise --timeout")
+    exc.limit = timeout
+    return exc
+
+
 def _collect(res: Any, *, origin: str, deadline: float | None, limit: int | None) -> QueryResult:
     if isinstance(res, (bool, ox.QueryBoolean)):
         ask = bool(res)
@@ -482,7 +527,7 @@ def _collect(res: Any, *, origin: str, deadline: float | None, limit: int | None
             if limit is not None and n >= limit:
                 break
             if deadline is not None and not n % 1024 and time.monotonic() > deadline:
-                raise QueryTimeout(f"{origin}: query ran past its time limit; narrow it or raise --timeout")
+                raise _timed_out(origin, None)
             out.append(dict(zip(names, [conv(sol[k]) for k in idx])))
         return QueryResult(vars=names, rows=out)
     out = []
@@ -547,6 +592,103 @@ def run_query(
     deadline = time.monotonic() + timeout if timeout else None
     res = execute(graph, text, bindings, origin=origin, timeout=timeout)
     return _collect(res, origin=origin, deadline=deadline, limit=limit)
+
+
+@dataclass
+class Answer:
+    """The raw answer of one query, read within a time limit and a row cap.
+
+    ``form`` is ``"select"`` (``rows`` are tuples of pyoxigraph terms, ``None``
+    where unbound, in the order of ``variables``), ``"ask"`` (``boolean``) or
+    ``"graph"`` for CONSTRUCT and DESCRIBE (``rows`` are pyoxigraph triples).
+    """
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)
+    boolean: bool | None = None
+
+
+def fetch(
+    graph,
+    text: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    origin: str = "query",
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+    timeout: float | None = None,
+    max_rows: int | None = None,
+) -> Answer:
+    """Run one query through :func:`execute` and read its whole answer, bounded.
+
+    This is the runner for callers that serialise raw terms themselves (the
+    SPARQL endpoint of ``careergraph serve``). What the bounds guarantee:
+
+    * ``max_rows``: reading stops at row ``max_rows + 1`` with
+      :class:`RowLimitExceeded`, so at most that many rows are ever held.
+    * ``timeout``: the clock is checked before each row is read, and
+      :class:`QueryTimeout` stops the work at the first check past the
+      deadline; the store is asked for no more rows, so the evaluation ends.
+      One step of the store that yields no row (sorting or grouping every
+      solution before the first one comes out) cannot be cut short: it runs
+      to its end, then the check fires. Callers that must answer on time run
+      this in a worker thread (pyoxigraph releases the GIL while it
+      evaluates) and stop waiting at the deadline.
+
+    Raises
+    ------
+    QueryError, QueryRefused
+        See :func:`execute`.
+    QueryTimeout, RowLimitExceeded
+        A bound was hit; ``exc.limit`` is that bound.
+
+    Examples
+    --------
+    >>> from careergraph import open_graph
+    >>> a = fetch(open_graph(), "SELECT ?r WHERE { ?r a <https://w3id.org/careergraph/ontology#Role> }")
+    >>> a.form, a.variables, len(a.rows) > 10
+    ('select', ['r'], True)
+    >>> fetch(open_graph(), "SELECT * WHERE { ?s ?p ?o }", max_rows=5)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    careergraph.queries.RowLimitExceeded: query: the answer has more than 5 rows ...
+    """
+    deadline = time.monotonic() + timeout if timeout else None
+    res = execute(graph, text, bindings, origin=origin, default_graphs=default_graphs,
+                  named_graphs=named_graphs, timeout=timeout)
+    if isinstance(res, (bool, ox.QueryBoolean)):
+        return Answer("ask", boolean=bool(res))
+    select = isinstance(res, ox.QuerySolutions)
+    names = [v.value for v in res.variables] if select else []
+    out: list[Any] = []
+    cap = max_rows if max_rows is not None else -1
+    now = time.monotonic
+    it = iter(res)
+    try:
+        while True:
+            if deadline is not None and now() > deadline:
+                raise _timed_out(origin, timeout)
+            try:
+                item = next(it)
+            except StopIteration:
+                break
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise QueryError(f"{origin}: query failed: {exc}") from None
+            if len(out) == cap:
+                exc = RowLimitExceeded(f"{origin}: the answer has more than {max_rows} rows; "
+                                       "add a LIMIT or raise the row limit")
+                exc.limit = max_rows
+                raise exc
+            out.append(tuple(item) if select else item)
+            del item
+    finally:
+        # pyoxigraph's iterators must be dropped on the thread that made them: not by whoever
+        # catches the exception, which may run in another thread (a server's event loop)
+        del it, res
+    if deadline is not None and now() > deadline:
+        raise _timed_out(origin, timeout)
+    return Answer("select" if select else "graph", names, out)
 
 
 def rows(graph, name: str) -> list[dict[str, Any]]:

@@ -107,9 +107,12 @@ def gap(proj: Projection, have: Iterable[str], target: str) -> dict[str, Any]:
 def recommend(proj: Projection, have: Iterable[str], top: int = 10, model=None) -> list[dict[str, Any]]:
     """Roles closest to a skill set.
 
-    The score is the cosine similarity of the skill set (0/1) to each role's
-    weighted skill vector (:meth:`SimilarityModel.score_vector`), so a role
-    scores high when the set covers much of it and it asks little else.
+    The score is the one model's (:func:`careergraph.similarity.default_model`)
+    for a skill profile: its content part over the blocks a skill set has
+    (:meth:`SimilarityModel.score_vector`: the weighted non-technology skills,
+    the essential and the optional links), so a role scores high when the set
+    covers much of it and it asks little else. A skill set has no known moves
+    and no job zone, so the other parts of the model do not apply.
 
     Parameters
     ----------
@@ -118,7 +121,8 @@ def recommend(proj: Projection, have: Iterable[str], top: int = 10, model=None) 
         Skill IRIs held; at least one.
     top : int, default 10
         How many roles (>= 1).
-    model : SimilarityModel, optional
+    model : MoveModel or SimilarityModel, optional
+        By default :func:`careergraph.similarity.default_model`.
 
     Returns
     -------

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["Parsed", "Token", "parse_query", "prologue_end", "tokenize"]
+__all__ = ["Parsed", "Token", "parse_query", "prologue_end", "subselect_groups", "tokenize"]
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -220,3 +220,44 @@ def prologue_end(toks: list[Token]) -> int:
     while i < len(toks) and toks[i].kw("PREFIX", "BASE"):
         i += 3 if toks[i].kw("PREFIX") else 2
     return i
+
+
+def subselect_groups(text: str) -> list[tuple[int, frozenset | None]]:
+    """Where each nested sub-SELECT's WHERE group opens, with the variables it projects.
+
+    Returns ``(offset just after the group's "{", projected variable names)``
+    for every ``SELECT`` but the query's own; ``None`` stands for
+    ``SELECT *``. A value bound for the whole query is bound there too, as a
+    substitution would be, instead of being joined after the sub-query has
+    run over everything.
+
+    Examples
+    --------
+    >>> q = "SELECT ?r ?n WHERE { { SELECT ?r (COUNT(*) AS ?n) WHERE { ?r ?p ?o } GROUP BY ?r } }"
+    >>> [(q[at - 1], sorted(v)) for at, v in subselect_groups(q)]
+    [('{', ['n', 'r'])]
+    """
+    toks = tokenize(text)
+    first = prologue_end(toks)
+    out: list[tuple[int, frozenset | None]] = []
+    for i, t in enumerate(toks):
+        if i == first or not t.kw("SELECT"):
+            continue
+        names: set[str] = set()
+        star, parens, j = False, 0, i + 1
+        while j < len(toks):
+            u = toks[j]
+            if u.kind == "punct" and u.text == "(":
+                parens += 1
+            elif u.kind == "punct" and u.text == ")":
+                parens -= 1
+            elif u.kind == "punct" and u.text == "{" and parens == 0:
+                break
+            elif u.kind == "punct" and u.text == "*" and parens == 0:
+                star = True
+            elif u.kind == "var" and (parens == 0 or toks[j - 1].kw("AS")):
+                names.add(u.text[1:])
+            j += 1
+        if j < len(toks):
+            out.append((toks[j].end, None if star else frozenset(names)))
+    return out

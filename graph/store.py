@@ -23,12 +23,16 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from .backends import META_GRAPH as _META
 from .backends import Backend, Progress
 from .backends.embedded import STAGING_PREFIX, EmbeddedBackend
+from .backends.remote import RemoteBackend
 from .errors import CareerGraphError, StoreError
 from .queries import run_query
 from .resources import ONTOLOGY_GRAPH, SEED_GRAPH, builtin_files, package_dir
@@ -45,6 +49,7 @@ __all__ = [
     "list_sources",
     "open_graph",
     "package_dir",
+    "publish",
     "record_update",
     "replace_source",
 ]
@@ -63,18 +68,29 @@ class ImportAborted(CareerGraphError):
     exit_code = 130
 
 
-def open_graph(store: str | os.PathLike | None = None, *, create: bool = False,
-               progress: Progress | None = None) -> Backend:
-    """Open the graph to query.
+def open_graph(store: str | os.PathLike | None = None, *, create: bool = False, endpoint: str | None = None,
+               update_endpoint: str | None = None, graph_store: str | None = None,
+               timeout: float | None = None, progress: Progress | None = None) -> Backend:
+    """Open the graph to query: the built-in graph, a store folder, or a SPARQL 1.1 server.
 
     Parameters
     ----------
     store : path, optional
-        Folder of an on-disk careergraph store. ``None`` gives the built-in
-        seed graph (ontology and curated ML-career data) in memory.
+        Folder of an on-disk careergraph store. ``None`` (and no
+        ``endpoint``) gives the built-in seed graph (ontology and curated
+        ML-career data) in memory.
     create : bool, default False
         Create the store (with the built-in graphs in it) when the folder is
-        missing or empty.
+        missing or empty; with ``endpoint``, accept a server that holds no
+        careergraph data yet (``publish`` and ``import`` write it).
+    endpoint : str, optional
+        The SPARQL 1.1 query endpoint of a server holding the graph (see
+        :class:`~careergraph.backends.RemoteBackend`).
+    update_endpoint, graph_store : str, optional
+        Its SPARQL 1.1 update endpoint and Graph Store Protocol endpoint (for
+        writes; without an update endpoint the server is read-only).
+    timeout : float, optional
+        Seconds to wait for the server (default 60).
     progress : callable, optional
         Told what opening a store cleaned up (an unfinished generation left
         by a killed import, generations no longer read), one line each.
@@ -89,10 +105,22 @@ def open_graph(store: str | os.PathLike | None = None, *, create: bool = False,
     ------
     StoreError
         The folder does not exist (and ``create`` is false), is a file, is a
-        folder that is not a careergraph store, or cannot be opened.
+        folder that is not a careergraph store, or cannot be opened; both a
+        store and an endpoint are given.
+    EndpointError
+        The server cannot be reached, refuses, is not a SPARQL endpoint or
+        holds no careergraph data.
     OntologyError
         A built-in Turtle file is malformed.
     """
+    if endpoint:
+        if store is not None:
+            raise StoreError("Give either --store DIR or --endpoint URL, not both "
+                             "('careergraph --store DIR publish --endpoint URL' copies a store to a server)")
+        return RemoteBackend(endpoint, update_url=update_endpoint or None, graph_store_url=graph_store or None,
+                             timeout=60.0 if timeout is None else timeout, require_data=not create)
+    if update_endpoint or graph_store:
+        raise StoreError("--update-endpoint and --graph-store need --endpoint URL (the query endpoint) too")
     if store is None:
         return EmbeddedBackend.in_memory()
     return EmbeddedBackend.open_folder(store, create=create, progress=progress)
@@ -240,6 +268,42 @@ def drop_source(graph: Backend, key: str, *, progress: Progress | None = None) -
     have = ", ".join(r.key for r in sources) or "none"
     raise StoreError(f"No imported source {key!r} in this store (imported: {have}); "
                      "'careergraph sources' lists them")
+
+
+def publish(source: Backend, target: Backend, *, progress: Progress | None = None) -> list[str]:
+    """Copy every named graph of one graph into another (the built-in graph or a store, to a server).
+
+    Each named graph is replaced whole on the target (``graph/ontology``,
+    ``graph/seed``, each imported source), with the same graph IRIs, through
+    the target's :meth:`~careergraph.backends.Backend.replace_graph`;
+    ``graph/meta`` (the import records, which key every cache) goes last, so
+    a reader never sees a record before its data. Publishing again replaces,
+    never duplicates.
+
+    Returns
+    -------
+    list of str
+        The graphs copied, in order.
+
+    Raises
+    ------
+    EndpointError, StoreError
+        The target cannot be written (read-only, unreachable ...).
+    """
+    say = progress or (lambda _m: None)
+    graphs = [g for g in source.named_graphs() if not g.startswith(STAGING_PREFIX) and g != META_GRAPH]
+    graphs.sort(key=lambda g: (g != ONTOLOGY_GRAPH, g != SEED_GRAPH, g))
+    if META_GRAPH in source.named_graphs():
+        graphs.append(META_GRAPH)
+    with tempfile.TemporaryDirectory(prefix="careergraph-publish-") as tmp:
+        for n, g in enumerate(graphs, 1):
+            path = Path(tmp) / f"{n}.nt"
+            with open(path, "wb") as fh:
+                source.dump(fh, format=ox.RdfFormat.N_TRIPLES, graph=g)
+            say(f"publishing <{g}> ({path.stat().st_size / 1e6:.1f} MB of N-Triples) to {target.location}")
+            target.replace_graph(g, path, progress=say)
+            path.unlink()
+    return graphs
 
 
 def folder_of(graph) -> Path | None:

@@ -27,6 +27,18 @@ def test_every_command_has_help_with_an_example(run_cli, path):
     assert "Example" in res.stdout and "careergraph " in res.stdout.split("Example")[-1]
 
 
+@pytest.mark.parametrize("path", list(_commands()), ids=lambda p: " ".join(p))
+def test_no_command_has_an_option_twice(path):
+    # click only warns when two parameters share a flag; the second one then silently wins
+    cmd = cli
+    for name in path:
+        cmd = cmd.commands[name]
+    flags = [flag for param in cmd.params for flag in getattr(param, "opts", []) + getattr(param, "secondary_opts", [])]
+    assert len(flags) == len(set(flags)), sorted(f for f in flags if flags.count(f) > 1)
+    names = [param.name for param in cmd.params]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
 def test_queries_lists_the_library(run_cli):
     res = run_cli("queries", "--format", "json")
     assert res.exit_code == 0

@@ -8,7 +8,6 @@ import time
 
 import numpy as np
 import pytest
-
 from careergraph.errors import ImportDataError, InvalidParameter
 from careergraph.evaluate import (
     PRIMARY_TIERS,
@@ -172,7 +171,7 @@ def test_evaluate_inline(inline_graph, tmp_path):
     assert res.map == pytest.approx((1 + 2 / 3) / 2)
     assert res.unknown_sources == ["88-8888.00"] and res.unknown_related == ["99-9999.00"]
     assert res.skipped_sources == ["47-2031.00"]
-    assert set(res.baselines) == {"random", "same_minor_group"}
+    assert set(res.baselines) == {"random", "same_minor_group", "skill_cosine"}
     d = res.to_dict()
     for key in ("precision_at_k", "recall_at_k", "ndcg_at_k", "map", "n_sources", "baselines"):
         assert key in d
@@ -192,7 +191,7 @@ def test_evaluate_with_weights_and_sources(inline_graph, tmp_path):
     p = write(tmp_path, HEADER + "15-2051.00\t15-2041.00\tPrimary-Short\t1\n"
               "15-1252.00\t15-2051.00\tPrimary-Short\t1\n")
     res = evaluate(inline_graph, p, k=1, model={"skills": 1.0}, sources=["15-1252.00"])
-    assert res.n_sources == 1 and res.weights == {"skills": 1.0}
+    assert res.n_sources == 1 and res.weights["blocks"] == {"skills": 1.0}
 
 
 def test_evaluate_without_onet_roles(seed_graph, tmp_path):
@@ -267,3 +266,90 @@ def test_real_onet_slice_beats_baselines(onet_slice):
     alone = evaluate(graph, truth, k=10, model={b: float(b == "ratings") for b in blocks}, baselines=False)
     assert res.precision_at_k > alone.precision_at_k + 0.05  # the other blocks add to skill ratings
     assert all(m.shape[0] == len(proj.roles) for m in proj.features.values())
+    # the truth is the graph's own Related Occupations: hidden per occupation; the model still beats content alone
+    ro = next(m for m in res.moves if m["label"] == "Related Occupations.txt")
+    assert ro["visible"] == "hidden per evaluated occupation, both directions" and "100%" in ro["why"]
+    content = evaluate(graph, truth, k=10, model="content", baselines=False)
+    assert res.model == "hybrid" and res.precision_at_k > content.precision_at_k
+    assert res.precision_at_k > res.baselines["skill_cosine"]["precision_at_k"]
+    lo, hi = res.interval["precision_at_k"]
+    assert lo < res.precision_at_k < hi and res.halves["A"]["n_sources"] + res.halves["B"]["n_sources"] == res.n_sources
+
+
+# -- which moves the model may see ---------------------------------------------
+
+MOVES_TTL = r"""
+@prefix occ: <https://w3id.org/careergraph/id/onet/occupation/> .
+occ:11-1011.00 a cg:Role ; rdfs:label "A" ; cg:onetCode "11-1011.00" ; cg:essentialSkill cgs:x .
+occ:11-1021.00 a cg:Role ; rdfs:label "B" ; cg:onetCode "11-1021.00" ; cg:essentialSkill cgs:x , cgs:y .
+occ:11-1031.00 a cg:Role ; rdfs:label "C" ; cg:onetCode "11-1031.00" ; cg:essentialSkill cgs:x .
+occ:47-2031.00 a cg:Role ; rdfs:label "D" ; cg:onetCode "47-2031.00" ; cg:essentialSkill cgs:z .
+cgid:transition\/a-b a cg:Transition ; cg:fromRole occ:11-1011.00 ; cg:toRole occ:11-1021.00 ;
+    cg:transitionKind cg:LateralMove ; prov:wasDerivedFrom cgid:file\/related ; cg:inDataset cgid:dataset\/onet .
+cgid:file\/related rdfs:label "related.txt" ; cg:sha256 "SHA" .
+cgid:dataset\/onet cg:datasetKey "onet" .
+"""
+
+
+def _moves_graph(sha: str = "none"):
+    return graph_from_turtle(MOVES_TTL.replace('"SHA"', f'"{sha}"'))
+
+
+def test_a_truth_file_that_is_the_graphs_source_is_hidden(tmp_path):
+    p = write(tmp_path, HEADER + "11-1011.00\t11-1021.00\tPrimary-Short\t1\n")
+    res = evaluate(_moves_graph(), p, k=1, reps=50)
+    (mv,) = res.moves
+    assert mv["visible"] == "hidden per evaluated occupation, both directions" and "100%" in mv["why"]
+    # without the move, A looks more like C (the same skill) than like B
+    assert res.precision_at_k == 0.0
+
+
+def test_a_list_from_another_publisher_sees_every_move(tmp_path):
+    # half of its pairs are not moves of the graph: not the graph's source, so A -> B stays visible and
+    # lifts B (content 0.71 + the known move) over C (content 1.0)
+    p = write(tmp_path, HEADER + "11-1011.00\t11-1021.00\tPrimary-Short\t1\n47-2031.00\t11-1031.00\tPrimary-Short\t1\n")
+    res = evaluate(_moves_graph(), p, k=1, reps=50, sources=["11-1011.00"])
+    assert res.moves[0]["visible"] == "all" and res.precision_at_k == 1.0
+    assert evaluate(_moves_graph(), p, k=1, reps=50, sources=["11-1011.00"], model="content").precision_at_k == 0.0
+    hidden = evaluate(_moves_graph(), p, k=1, reps=50, sources=["11-1011.00"], hide_moves=["onet"])
+    assert hidden.moves[0]["visible"] == "hidden" and hidden.precision_at_k == 0.0
+    with pytest.raises(InvalidParameter, match="No source of moves 'nowhere'"):
+        evaluate(_moves_graph(), p, hide_moves=["nowhere"])
+
+
+def test_a_recorded_sha256_identifies_the_source(tmp_path):
+    import hashlib
+
+    p = write(tmp_path, HEADER + "11-1011.00\t11-1021.00\tPrimary-Short\t1\n47-2031.00\t11-1031.00\tPrimary-Short\t1\n")
+    digest = hashlib.sha256(p.read_bytes()).hexdigest()
+    res = evaluate(_moves_graph(digest), p, k=1, reps=50, sources=["11-1011.00"])
+    assert res.moves[0]["visible"].startswith("hidden per") and "SHA-256" in res.moves[0]["why"]
+    assert res.precision_at_k == 0.0
+
+
+ESCO_TTL = """
+@prefix esco: <http://data.europa.eu/esco/occupation/> .
+esco:e1 a cg:Role ; rdfs:label "E1" ; cg:essentialSkill cgs:x , cgs:y .
+esco:e2 a cg:Role ; rdfs:label "E2" ; cg:essentialSkill cgs:x , cgs:y .
+esco:e3 a cg:Role ; rdfs:label "E3" ; cg:essentialSkill cgs:x .
+esco:e4 a cg:Role ; rdfs:label "E4" ; cg:essentialSkill cgs:z .
+"""
+
+
+def test_crosswalk_maps_the_truth_onto_esco(tmp_path):
+    g = graph_from_turtle(ESCO_TTL)
+    e = "http://data.europa.eu/esco/occupation/"
+    cw = write(tmp_path, "concept_uri,onet_code,isco_code\n"
+               f"{e}e1,11-1011.00,1111\n{e}e2,11-1011.00,1111\n{e}e3,11-1021.00,1112\n{e}e4,47-2031.00,7115\n"
+               f"{e}missing,11-1011.00,1111\n", "cw.csv")
+    truth = write(tmp_path, HEADER + "11-1011.00\t11-1021.00\tPrimary-Short\t1\n")
+    res = evaluate(g, truth, k=1, crosswalk=cw, reps=50)
+    # e1 and e2 (both 11-1011) are sources; e2 is left out of e1's ranking (same code), so e3 ranks first
+    assert res.candidates == "esco" and res.n_sources == 2 and res.n_candidates == 4
+    assert res.precision_at_k == 1.0
+    assert res.baselines["same_minor_group"]["precision_at_k"] == 1.0  # ISCO 111x
+    bad = write(tmp_path, "uri,code\nx,y\n", "bad.csv")
+    with pytest.raises(ImportDataError, match="missing column"):
+        evaluate(g, truth, crosswalk=bad)
+    with pytest.raises(ImportDataError, match="does not exist"):
+        evaluate(g, truth, crosswalk=tmp_path / "none.csv")

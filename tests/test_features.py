@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from careergraph.examples import graph_from_turtle, toy_graph
+from careergraph.projection import build
 from careergraph.projection.features import (
     BLOCKS,
     feature_blocks,
     hierarchy_block,
     idf_weights,
+    skill_blocks,
     stem,
     technology_block,
     text_block,
     tokenize,
 )
-from careergraph.projection import build
 from careergraph.queries import load_query
 
 OCC = "https://w3id.org/careergraph/id/onet/occupation/"
@@ -121,3 +121,25 @@ def test_block_builders_directly():
 def test_tokenizer_and_stemmer():
     assert tokenize("The Engineers and engineering of an engineer") == ["engine"] * 3
     assert stem("data") == "data" and stem("sets") == "sets"
+
+
+def test_skill_blocks_split_levels_and_keep_technology_apart():
+    import scipy.sparse as sp
+
+    w = sp.csr_matrix(np.array([[1.0, 0.5, 1.0, 0.0], [0.8, 0.0, 0.0, 0.5]]))
+    e = sp.csr_matrix(np.array([[True, False, True, False], [True, False, False, False]]))
+    b = skill_blocks(w, e, np.array([False, False, True, False]))
+    assert b["skills"].toarray().tolist() == [[1.0, 0.5, 0.0, 0.0], [0.8, 0.0, 0.0, 0.5]]
+    assert b["essential"].toarray().tolist() == [[1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0]]
+    assert b["optional"].toarray().tolist() == [[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]]
+    # coverage: held (0/1, no technology) @ coverage.T = share of the destination's essential skills held
+    held = (b["skills"] > 0).astype(float)
+    assert (held @ b["coverage"].T).toarray().tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    assert b["coverage"].toarray().tolist() == [[1.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]]
+
+
+def test_text_counts_the_title_once():
+    rows = [{"role": "a", "label": "Statistician", "description": "Apply statistics."}]
+    once = text_block(rows, {"a": 0})
+    twice = text_block(rows, {"a": 0}, title_weight=2)
+    assert once.nnz == twice.nnz and not np.allclose(once.toarray(), twice.toarray())

@@ -19,6 +19,9 @@ def _cos(a, b):
 
 def test_default_weights_is_plain_dict():
     assert isinstance(DEFAULT_WEIGHTS, dict) and DEFAULT_WEIGHTS["skills"] > 0
+    # given weights name every block used; the defaults let a new feature block count
+    assert SimilarityModel({"skills": 1.0}).weight("text") == 0.0
+    assert SimilarityModel().weight("some-new-block") == 1.0
 
 
 def test_block_renormalisation():
@@ -57,7 +60,7 @@ def test_unfitted_and_bad_weight():
 
 def test_score_vector():
     p = make_projection(3, [{0, 1}, {2}, {0, 1, 2}], [])
-    m = SimilarityModel().fit(p)
+    m = SimilarityModel({"skills": 1.0}).fit(p)
     v = np.array([1.0, 1.0, 0.0])
     assert m.score_vector(v).tolist() == pytest.approx([1.0, 0.0, _cos(v, np.ones(3))])
     assert m.score_vector(np.zeros(3)).tolist() == [0.0, 0.0, 0.0]
@@ -70,9 +73,10 @@ def test_score_vector():
 def test_all_pairs_matches_brute_force(rows):
     x = np.array(rows)
     x[x < 0.5] = 0.0
-    p = make_projection(len(rows), [set() for _ in rows], [])
+    p = make_projection(len(rows), [set(range(5)) for _ in rows], [])
     p.role_skill = sp.csr_matrix(x)
-    s = SimilarityModel().fit(p).all_pairs()
+    p.essential = sp.csr_matrix(x > 0)
+    s = SimilarityModel({"skills": 1.0}).fit(p).all_pairs()
     for i in range(len(rows)):
         for j in range(len(rows)):
             want = 1.0 if i == j and x[i].any() else _cos(x[i], x[j])

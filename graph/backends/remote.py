@@ -64,7 +64,7 @@ import pyoxigraph as ox
 
 from ..errors import EndpointError, OntologyError, QueryError, clip
 from ..resources import ONTOLOGY_GRAPH
-from ..sparql import Parsed, parse_query, tokenize
+from ..sparql import Parsed, parse_query, subselect_groups, tokenize
 from .base import META_GRAPH, Backend, Progress, Term
 from .embedded import STAGING_PREFIX
 
@@ -83,6 +83,10 @@ __all__ = [
 GRAPH_PREFIX = "https://w3id.org/careergraph/graph/"
 #: Stands in for "no graph" in a protocol dataset (no default-graph-uri means "the server's default").
 _NO_GRAPH = GRAPH_PREFIX + "none"
+#: How long the one-request switch of :meth:`RemoteBackend.replace_graph` may take at least: Oxigraph
+#: server copies a graph in one transaction (873k O*NET triples: minutes), and giving up early would
+#: report a failure the server then completes.
+SWITCH_SECONDS = 1800.0
 #: Environment variables of HTTP basic auth.
 USER_ENV, PASSWORD_ENV = "CAREERGRAPH_ENDPOINT_USER", "CAREERGRAPH_ENDPOINT_PASSWORD"
 
@@ -142,9 +146,18 @@ def bind_values(text: str, substitutions: Mapping[str, Term] | None, parsed: Par
     """The query with ``substitutions`` bound by a ``VALUES`` block at the start of its WHERE group.
 
     Variables the query does not mention are left out (as Oxigraph's
-    substitution ignores them). A WHERE group that is a lone sub-SELECT is
-    wrapped so the block can stand beside it; a short ``CONSTRUCT WHERE``
-    gets its template written out; a ``DESCRIBE`` without WHERE gets one.
+    substitution ignores them). A sub-SELECT that projects a bound variable
+    gets the block inside its own WHERE group too, as a substitution binds it
+    there (otherwise the sub-query runs over every value and is joined
+    after). A WHERE group that is a lone sub-SELECT is wrapped so the block
+    can stand beside it; a short ``CONSTRUCT WHERE`` gets its template
+    written out; a ``DESCRIBE`` without WHERE gets one.
+
+    Examples
+    --------
+    >>> q = "SELECT ?r ?n { { SELECT ?r (COUNT(*) AS ?n) { ?r ?p ?o } GROUP BY ?r } }"
+    >>> bind_values(q, {"r": ox.NamedNode("http://ex/a")})
+    'SELECT ?r ?n { VALUES (?r) { (<http://ex/a>) } { SELECT ?r (COUNT(*) AS ?n) { VALUES (?r) { (<http://ex/a>) } ?r ?p ?o } GROUP BY ?r } }'
     """
     if not substitutions:
         return text
@@ -161,6 +174,11 @@ def bind_values(text: str, substitutions: Mapping[str, Term] | None, parsed: Par
         head = text[:p.form_start] + "CONSTRUCT {" + template + "} "
         rest = text[p.form_start + len("CONSTRUCT"):]
         return bind_values(head + rest, subs)
+    inner = [(at, at, " " + values_block({k: v for k, v in subs.items() if names is None or k in names}))
+             for at, names in subselect_groups(text) if names is None or names & subs.keys()]
+    if inner:
+        text = _edit(text, inner)
+        p = parse_query(text)
     if p.subselect:
         return (f"{text[:p.where_open]} {block} {{{text[p.where_open:p.where_close]}}} "
                 f"{text[p.where_close:]}")
@@ -1196,9 +1214,11 @@ class RemoteBackend(Backend):
         say(f"loading into the staging graph <{staging}>")
         try:
             count = self.load(path, graph=staging, format=ox.RdfFormat.N_TRIPLES, progress=say)
-            say(f"switching <{target}> to the {count:,} new triples (one update request)")
+            say(f"switching <{target}> to the {count:,} new triples (one update request; a server may take "
+                f"minutes to copy a large graph in one transaction)")
             self.update(f"DROP SILENT GRAPH <{target}> ; ADD SILENT <{staging}> TO <{target}> ; "
-                        f"DROP SILENT GRAPH <{staging}>" + (f" ; {update}" if update.strip() else ""))
+                        f"DROP SILENT GRAPH <{staging}>" + (f" ; {update}" if update.strip() else ""),
+                        timeout=max(self.timeout, SWITCH_SECONDS))
         except BaseException:
             try:
                 self.update(f"DROP SILENT GRAPH <{staging}>")

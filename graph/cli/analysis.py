@@ -1,4 +1,4 @@
-"""Analysis commands: ``path``, ``overlap``, ``similar``, ``matrix``, ``gap``, ``recommend``.
+"""Analysis commands: ``path``, ``overlap``, ``similar``, ``next``, ``matrix``, ``gap``, ``recommend``.
 
 Each parses its options, makes one :class:`~careergraph.api.CareerGraph` call
 (which resolves the names and checks the options) and formats the result.
@@ -12,9 +12,11 @@ from typing import Any
 import click
 
 from .._io import atomic_write, check_output
+from ..payloads import (gap_payload, matrix_payload, overlap_payload, path_payload, recommend_payload,
+                        similar_payload)
 from .base import cli, common_options, emit, source_option
 
-__all__ = ["gap_cmd", "matrix_cmd", "overlap_cmd", "path_cmd", "recommend_cmd", "similar_cmd"]
+__all__ = ["gap_cmd", "matrix_cmd", "next_cmd", "overlap_cmd", "path_cmd", "recommend_cmd", "similar_cmd"]
 
 
 #: Table output lists this many skills of a long list; JSON and CSV give all of them.
@@ -144,8 +146,7 @@ def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min
         have=have, alternatives=alternatives, unknown_years=unknown_years, evidence=evidence)
     results = res if isinstance(res, list) else [res]
     if fmt == "json":
-        payload = results[0].to_dict() if alternatives == 1 else {"alternatives": [r.to_dict() for r in results]}
-        emit(fmt, payload)
+        emit(fmt, path_payload(results, alternatives))
     elif fmt == "csv":
         rows = _path_rows(results)
         emit(fmt, rows, rows, list(rows[0].keys()) if rows else ["route"])
@@ -170,8 +171,7 @@ def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min
 def overlap_cmd(ctx, a, b, evidence, source_key, fmt):
     """Skill overlap of two roles: Jaccard, weighted Jaccard, shared and distinct skills."""
     r = ctx.obj.career(source_key).overlap(a, b, evidence=evidence)
-    payload = {k: r[k] for k in ("a", "b", "a_iri", "b_iri", "jaccard", "weighted", "shared", "only_a", "only_b",
-                                 "evidence")}
+    payload = overlap_payload(r)
     if fmt == "json":
         emit(fmt, payload)
         return
@@ -196,10 +196,70 @@ def overlap_cmd(ctx, a, b, evidence, source_key, fmt):
 @click.pass_context
 def similar_cmd(ctx, role, top, source_key, fmt):
     """Roles most similar to ROLE (weighted cosine over skills and other features)."""
-    res = ctx.obj.career(source_key).similar(role, top=top)
-    rows = [{"role": r["role"], "score": round(r["score"], 4), "jaccard": round(r["jaccard"], 4),
-             "shared": r["shared"], "iri": r["iri"]} for r in res]
-    emit(fmt, {"results": rows}, rows, ["role", "score", "jaccard", "shared"])
+    payload = similar_payload(ctx.obj.career(source_key).similar(role, top=top))
+    emit(fmt, payload, payload["results"], ["role", "score", "jaccard", "shared"])
+
+
+def _evidence_text(m: dict[str, Any]) -> str:
+    parts = []
+    for e in m["evidence"]:
+        if e["kind"] == "known move":
+            tier = f" {e['tier']}" if e.get("tier") else ""
+            rank = f" #{e['rank']}" if e.get("rank") is not None else ""
+            way = " (stated the other way)" if e["direction"] == "reverse" else ""
+            parts.append(f"{e['move']} in {e['source']}{tier}{rank}{way}")
+        elif e["kind"] == "similar roles make this move":
+            parts.append(f"{len(e['roles'])} similar role(s) move there")
+        else:
+            parts.append(f"skills {e['similarity']:.2f}")
+    return "; ".join(parts)
+
+
+def _direction_text(d: dict[str, Any]) -> str:
+    out = []
+    jz = d["job_zone"]
+    if jz["from"] is not None or jz["to"] is not None:
+        fmt = (lambda x: "?" if x is None else f"{x:g}")
+        out.append(f"job zone {fmt(jz['from'])}->{fmt(jz['to'])}")
+    if d["degree"]["to"] is not None:
+        out.append(f"degree {d['degree']['from'] or '?'}->{d['degree']['to']}")
+    for e in d["earnings"]:
+        if e["ratio"] is not None:
+            out.append(f"earnings x{e['ratio']:.2f} ({e['source']})")
+    return ", ".join(out) or "not stated"
+
+
+@cli.command("next", epilog="Example:\n  careergraph next \"Data Scientist\" --top 5\n"
+             "  careergraph --store ./cg next \"data scientist\" --source esco --format json")
+@click.argument("role", metavar="ROLE")
+@click.option("--top", type=int, default=10, show_default=True, metavar="K", help="How many moves.")
+@source_option
+@common_options
+@click.pass_context
+def next_cmd(ctx, role, top, source_key, fmt):
+    """The most promising next moves from ROLE, each explained.
+
+    Ranks every other role by the one model (skills and other features,
+    the graph's known moves and those of similar roles, job-zone direction)
+    and says why: the known moves behind each (and their source), the shared
+    skills, the skills to learn (essential first), and the job zone,
+    education and earnings of both roles where the graph has them. With
+    --source, ROLE is resolved in that dataset and only its roles are ranked.
+    """
+    res = ctx.obj.career(source_key).next(role, top=top, source=source_key)
+    if fmt == "json":
+        emit(fmt, res)
+        return
+    rows = []
+    for m in res["moves"]:
+        learn = [x["skill"] + ("" if x["essential"] else " (optional)") for x in m["to_learn"]]
+        rows.append({"rank": m["rank"], "role": m["role"], "score": round(m["score"], 4),
+                     "evidence": _evidence_text(m),
+                     "shared": _short_list(m["shared_skills"], 5) if fmt == "table" else m["shared_skills"],
+                     "to_learn": _short_list(learn, 6) if fmt == "table" else learn,
+                     "direction": _direction_text(m["direction"]), "iri": m["iri"]})
+    emit(fmt, res, rows, ["rank", "role", "score", "evidence", "shared", "to_learn", "direction"],
+         title=f"next moves from {res['role']} ({res['model']} model)")
 
 
 @cli.command("matrix", epilog="Example:\n  careergraph matrix \"Data Scientist\" \"ML Engineer\" \"MLOps Engineer\" "
@@ -228,7 +288,7 @@ def matrix_cmd(ctx, roles, output, source_key, fmt):
             click.echo(f"wrote {output} ({len(labels)} x {len(labels)} roles)", err=True)
         return
     if fmt == "json":
-        emit(fmt, {"roles": labels, "matrix": [[round(float(x), 4) for x in row] for row in m]})
+        emit(fmt, matrix_payload(labels, m))
     elif fmt == "csv":
         atomic_write("-", write_csv)
     else:
@@ -251,11 +311,7 @@ def gap_cmd(ctx, have, target, evidence, source_key, fmt):
     narrower skill you hold counts half.
     """
     res = ctx.obj.career(source_key).gap(have, target, evidence=evidence)
-    keys = ("skill", "iri", "essential", "weight", "credit", "related_held", "evidence")
-    payload = {"target": res["target"], "target_iri": res["target_iri"], "coverage": res["coverage"],
-               "have": res["have"],
-               "missing": [{k: m[k] for k in keys} for m in res["missing"]],
-               "missing_technology": [{k: m[k] for k in keys} for m in res["missing_technology"]]}
+    payload = gap_payload(res)
     rows = [{"missing skill": m["skill"] + (" (technology)" if tech else "")
              + (INTERPRETED if m["evidence"] == "interpreted" else ""),
              "essential": "yes" if m["essential"] else "no",
@@ -283,13 +339,10 @@ def gap_cmd(ctx, have, target, evidence, source_key, fmt):
 @click.pass_context
 def recommend_cmd(ctx, have, top, evidence, source_key, fmt):
     """Roles closest to a skill set, with the skills each still asks for."""
-    res = ctx.obj.career(source_key).recommend(have, top=top, evidence=evidence)
-    rows = [{"role": r["role"], "score": round(r["score"], 4), "coverage": round(r["coverage"], 4),
-             "missing": r["missing"], "missing_technology": r["missing_technology"], "evidence": r["evidence"],
-             "iri": r["iri"]}
-            for r in res]
+    payload = recommend_payload(ctx.obj.career(source_key).recommend(have, top=top, evidence=evidence))
+    rows = payload["results"]
     shown = [{**r, "missing": _short_list(_marked(r["missing"], r["evidence"]))} for r in rows] \
         if fmt == "table" else rows
-    emit(fmt, {"results": rows}, shown, ["role", "score", "coverage", "missing"])
+    emit(fmt, payload, shown, ["role", "score", "coverage", "missing"])
     if fmt == "table" and any("interpreted" in r["evidence"].values() for r in rows):
         click.echo(_INTERPRETED_NOTE)

@@ -44,14 +44,28 @@ class Context:
 
     def __init__(self) -> None:
         self.store: str | None = None
+        self.endpoint: str | None = None
+        self.update_endpoint: str | None = None
+        self.graph_store: str | None = None
+        self.timeout: float | None = None
         self._graph = None
+
+    def open(self, *, create: bool = False):
+        """Open the graph (a :class:`~careergraph.backends.Backend`) the options name.
+
+        ``create`` makes a missing store, or accepts a server without
+        careergraph data yet (imports and ``publish`` write it).
+        """
+        if self._graph is None:
+            self._graph = open_graph(self.store, create=create, endpoint=self.endpoint,
+                                     update_endpoint=self.update_endpoint, graph_store=self.graph_store,
+                                     timeout=self.timeout, progress=progress)
+        return self._graph
 
     @property
     def graph(self):
-        """The graph (a :class:`~careergraph.backends.Backend`), opened on first use."""
-        if self._graph is None:
-            self._graph = open_graph(self.store)
-        return self._graph
+        """The graph to read, opened on first use."""
+        return self.open()
 
     def career(self, source: str | None = None) -> CareerGraph:
         """The one CareerGraph a command calls, narrowed to ``source``."""
@@ -64,23 +78,50 @@ class Context:
         self._graph = None
 
 
-def _set_store(ctx: click.Context, _param, value):
-    if value:
-        ctx.ensure_object(Context).store = value
-    return value
+def _setter(name: str, convert: Callable[[str], Any] = str):
+    def set_(ctx: click.Context, _param, value):
+        if value is not None and value != "":
+            setattr(ctx.ensure_object(Context), name, convert(value))
+        return value
+    return set_
+
+
+def _seconds(value: str) -> float:
+    try:
+        t = float(value)
+    except ValueError:
+        t = -1.0
+    if not t > 0:
+        raise click.BadParameter(f"{value!r} is not a positive number of seconds", param_hint="--timeout")
+    return t
+
+
+#: Where the graph lives: (option, env, Context field, metavar, help, converter).
+_WHERE = (
+    ("--store", "CAREERGRAPH_STORE", "store", "DIR",
+     "On-disk store folder (default: the built-in seed graph; env CAREERGRAPH_STORE).", str),
+    ("--endpoint", "CAREERGRAPH_ENDPOINT", "endpoint", "URL",
+     "SPARQL 1.1 query endpoint of a server holding the graph (env CAREERGRAPH_ENDPOINT).", str),
+    ("--update-endpoint", "CAREERGRAPH_UPDATE_ENDPOINT", "update_endpoint", "URL",
+     "SPARQL 1.1 update endpoint, for publish and import (env CAREERGRAPH_UPDATE_ENDPOINT).", str),
+    ("--graph-store", "CAREERGRAPH_GRAPH_STORE", "graph_store", "URL",
+     "SPARQL 1.1 Graph Store Protocol endpoint, for faster bulk writes (env CAREERGRAPH_GRAPH_STORE).", str),
+    ("--timeout", "CAREERGRAPH_TIMEOUT", "timeout", "SECONDS",
+     "Seconds to wait for the server (default 60; env CAREERGRAPH_TIMEOUT).", _seconds),
+)
 
 
 def store_option(f: Callable) -> Callable:
-    """``--store DIR`` (also ``CAREERGRAPH_STORE``), accepted before or after the command."""
-    return click.option(
-        "--store",
-        metavar="DIR",
-        envvar="CAREERGRAPH_STORE",
-        expose_value=False,
-        callback=_set_store,
-        is_eager=True,
-        help="On-disk store folder (default: the built-in seed graph; env CAREERGRAPH_STORE).",
-    )(f)
+    """Where the graph lives: ``--store DIR`` or ``--endpoint URL`` (with ``--update-endpoint``,
+    ``--graph-store``, ``--timeout``), before or after the command, or from the environment.
+
+    HTTP basic auth for an endpoint comes from ``CAREERGRAPH_ENDPOINT_USER`` /
+    ``CAREERGRAPH_ENDPOINT_PASSWORD`` or ``~/.netrc``, never from an option.
+    """
+    for opt, env, name, metavar, help_, convert in reversed(_WHERE):
+        f = click.option(opt, metavar=metavar, envvar=env, expose_value=False, callback=_setter(name, convert),
+                         is_eager=True, help=help_)(f)
+    return f
 
 
 def format_option(f: Callable) -> Callable:
@@ -207,8 +248,9 @@ _Group.command_class = _Command
 def cli(ctx: click.Context) -> None:
     """careergraph: a knowledge graph of careers (roles, skills, degrees, moves).
 
-    Runs on the built-in Machine Learning career graph, or on an on-disk
-    store (--store DIR) holding imported ESCO and O*NET data.
+    Runs on the built-in Machine Learning career graph, on an on-disk store
+    (--store DIR) holding imported ESCO and O*NET data, or on any SPARQL 1.1
+    server holding the same named graphs (--endpoint URL).
     """
     ctx.ensure_object(Context)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ..errors import InvalidParameter, clip
-from ..queries import list_queries, load_query
+from ..payloads import queries_payload, query_catalogue, query_payload
+from ..queries import load_query
 from ..vocab import PREFIXES
 from .base import cli, common_options, emit, format_option, source_option
 
@@ -21,11 +22,11 @@ __all__ = ["queries_cmd", "query_cmd"]
 @format_option
 def queries_cmd(tag: str | None, show_all: bool, fmt: str) -> None:
     """List the named SPARQL queries with their summaries and parameters."""
-    found = [q for q in list_queries() if (show_all or not q.internal) and (not tag or tag in q.tags)]
+    found = query_catalogue(tag, include_internal=show_all)
     rows = [{"name": q.name, "summary": q.summary,
              "parameters": [p.name + ("?" if p.optional else "") for p in q.parameters],
              "tags": list(q.tags)} for q in found]
-    emit(fmt, [q.as_dict() for q in found], rows, ["name", "parameters", "summary"])
+    emit(fmt, queries_payload(found), rows, ["name", "parameters", "summary"])
 
 
 # Longest namespaces first, so cgr: wins over cgid: for role IRIs.
@@ -75,7 +76,7 @@ def query_cmd(obj, name: str, pairs: tuple[str, ...], source_key: str | None, fm
     qf = load_query(name)
     result = obj.career(source_key).query(qf, _parse_params(pairs))
     rows = result.rows if fmt != "table" else [{k: _short(v) for k, v in r.items()} for r in result.rows]
-    emit(fmt, {"query": qf.name, "vars": result.vars, "results": result.rows}, rows=rows, columns=result.vars)
+    emit(fmt, query_payload(qf, result), rows=rows, columns=result.vars)
     if not result.rows:
         click.echo(f"no rows from query '{qf.name}'", err=True)
         raise SystemExit(1)

@@ -1,4 +1,4 @@
-"""Data commands: ``import esco|onet|crosswalk``, ``sources``, ``drop``."""
+"""Data commands: ``import esco|onet|crosswalk|mcc``, ``sources``, ``drop``."""
 
 from __future__ import annotations
 
@@ -7,25 +7,28 @@ import time
 import click
 
 from ..importers import import_crosswalk, import_esco, import_onet
-from ..store import ImportAborted, drop_source, list_sources, open_graph
+from ..importers.mcc import import_mcc
+from ..store import ImportAborted, drop_source, list_sources, publish
 from .base import EXIT_NO_RESULT, cli, common_options, emit, progress, store_option
 
 __all__ = ["drop_cmd", "import_group", "sources_cmd"]
 
 
-def _open(obj, *, create: bool = False):
-    """The command's graph; a store is opened here so what its opening cleaned up is told on stderr."""
-    if obj._graph is None and obj.store is not None:
-        obj._graph = open_graph(obj.store, create=create, progress=progress)
-    return obj.graph
+def _open(obj):
+    """The graph to write: a store folder (created when missing) or a server's update endpoint."""
+    if obj.store is None and obj.endpoint is None:
+        raise click.UsageError("imports need an on-disk store or a server: give --store DIR, or --endpoint URL "
+                               "with --update-endpoint URL")
+    if obj.endpoint is not None and obj.update_endpoint is None:
+        raise click.UsageError(f"writing to {obj.endpoint} needs its SPARQL update endpoint: give "
+                               "--update-endpoint URL (Virtuoso takes updates at its /sparql URL too)")
+    return obj.open(create=True)
 
 
 def _import(obj, run) -> None:
-    """Run one import on the store, reporting it; Ctrl-C says whether the store changed."""
-    if obj.store is None:
-        raise click.UsageError("imports need an on-disk store: give --store DIR (or set CAREERGRAPH_STORE)")
+    """Run one import on the store or server, reporting it; Ctrl-C says whether the store changed."""
     try:
-        return run(_open(obj, create=True))
+        return run(_open(obj))
     except KeyboardInterrupt:
         raise ImportAborted("import aborted; store unchanged") from None
     finally:
@@ -140,6 +143,22 @@ def import_crosswalk_cmd(obj, file, no_seed_links: bool, allow_shrink: bool, no_
                                                     projection=not no_projection, progress=say)), fmt)
 
 
+@import_group.command(
+    "mcc",
+    epilog="Example:\n  careergraph import mcc --store ./cg "
+    "../shared/data/nesta-mcc/mcc_transitions_Occupation_data.csv",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@_import_options
+@common_options
+@click.pass_obj
+def import_mcc_cmd(obj, file, allow_shrink: bool, no_projection: bool, fmt: str) -> None:
+    """Job zone, education, experience and earnings of ESCO occupations (Nesta MCC); import ESCO first."""
+    say = _progress(time.perf_counter())
+    _report(_import(obj, lambda g: import_mcc(g, file, allow_shrink=allow_shrink, projection=not no_projection,
+                                              progress=say)), fmt)
+
+
 @cli.command("sources", epilog="Example:\n  careergraph sources --store ./cg --format json")
 @common_options
 @click.pass_obj
@@ -164,8 +183,6 @@ def sources_cmd(obj, fmt: str) -> None:
 @click.pass_obj
 def drop_cmd(obj, source: str) -> None:
     """Remove one imported source (its named graph and its record)."""
-    if obj.store is None:
-        raise click.UsageError("drop needs an on-disk store: give --store DIR")
     try:
         rec = drop_source(_open(obj), source, progress=progress)
     except KeyboardInterrupt:
@@ -173,3 +190,29 @@ def drop_cmd(obj, source: str) -> None:
     finally:
         obj.release()
     click.echo(f"dropped {rec.key} (<{rec.graph}>, {rec.triples:,} triples)", err=True)
+
+
+@cli.command("publish", epilog="Example:\n  careergraph --store ./cg publish --endpoint http://127.0.0.1:7878/query "
+             "--update-endpoint http://127.0.0.1:7878/update")
+@store_option
+@click.pass_obj
+def publish_cmd(obj) -> None:
+    """Copy the graph (the built-in one, or --store DIR) into a SPARQL 1.1 server's named graphs.
+
+    Every named graph (ontology, seed, each imported source, and the import
+    records in graph/meta) is replaced whole on the server, with the same
+    graph IRIs as in a store, so every command then runs with --endpoint.
+    """
+    if obj.endpoint is None or obj.update_endpoint is None:
+        raise click.UsageError("publish needs the server: give --endpoint URL and --update-endpoint URL")
+    source = open_graph(obj.store)
+    target = open_graph(endpoint=obj.endpoint, update_endpoint=obj.update_endpoint, graph_store=obj.graph_store,
+                        timeout=obj.timeout, create=True)
+    started = time.perf_counter()
+    try:
+        graphs = publish(source, target, progress=_progress(started))
+    finally:
+        source.close()
+        target.close()
+    click.echo(f"published {len(graphs)} named graphs to {target.location} in {time.perf_counter() - started:.1f} s",
+               err=True)

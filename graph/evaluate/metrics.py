@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import InvalidParameter
 
-__all__ = ["average_precision", "check_k", "mean_metrics", "ndcg_at_k", "precision_at_k", "rank_metrics",
+__all__ = ["average_precision", "bootstrap_interval", "check_k", "mean_metrics", "ndcg_at_k", "precision_at_k", "rank_metrics",
            "recall_at_k"]
 
 
@@ -142,6 +142,24 @@ def rank_metrics(gains: np.ndarray, k: int, n_relevant: int | None = None) -> di
             "ndcg_at_k": dcg / idcg if idcg else 0.0, "map": ap}
 
 
+def bootstrap_interval(values, *, reps: int = 1000, level: float = 0.95, seed: int = 0) -> list[float]:
+    """Percentile bootstrap interval of the mean of ``values`` (resampling them with replacement).
+
+    Examples
+    --------
+    >>> bootstrap_interval([1.0, 1.0, 1.0])
+    [1.0, 1.0]
+    >>> lo, hi = bootstrap_interval([0.0, 1.0] * 50, reps=500)
+    >>> 0.38 < lo < 0.5 < hi < 0.62
+    True
+    """
+    x = np.asarray(list(values), dtype=np.float64)
+    if len(x) == 0:
+        return [0.0, 0.0]
+    rng = np.random.default_rng(seed)
+    means = x[rng.integers(0, len(x), size=(int(reps), len(x)))].mean(axis=1)
+    a = (1.0 - level) / 2.0
+    return [float(np.quantile(means, a)), float(np.quantile(means, 1.0 - a))]
 
 
 def mean_metrics(per: list[dict[str, float]]) -> dict[str, float]:

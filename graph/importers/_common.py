@@ -65,7 +65,7 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 #: Classes whose nodes the shrink guard counts in a source, with the words messages use for them.
 GUARDED = {f"{CG}Role": "occupations", f"{CG}Skill": "skills", f"{CG}SkillRequirement": "requirement links",
-           f"{_RDF}Statement": "crosswalk links"}
+           f"{_RDF}Statement": "crosswalk links", f"{CG}SalaryObservation": "salary observations"}
 #: A re-import may drop at most this share of a source's guarded nodes without ``allow_shrink``.
 SHRINK_LIMIT = 0.10
 

@@ -23,6 +23,10 @@ query                               fills
 ``project-names`` (with ``-datasets``  ``names`` (the Resolver's label index)
 and ``project-same-as``)
 ``project-tracks``                  ``track_labels``
+``project-role-levels``             ``levels`` (job zone, education, experience,
+                                    training; inherited through close/exact matches)
+``project-move-sources``            ``move_sources`` (label, dataset, file hash of
+                                    each source of moves)
 ==================================  ===============================================
 
 Examples
@@ -52,8 +56,8 @@ __all__ = ["QUERIES", "build"]
 #: Every query the build runs, in order.
 QUERIES = ("project-roles", "project-skills", "project-role-skills", "project-role-skill-importance",
            "project-role-skill-evidence", "project-skill-broader", "project-transitions", "project-education",
-           "project-salaries",
-           "project-names", "project-datasets", "project-same-as", "project-tracks", *BLOCKS.values())
+           "project-salaries", "project-names", "project-datasets", "project-same-as", "project-tracks",
+           "project-role-levels", "project-move-sources", *BLOCKS.values())
 
 #: Weight of a role-skill link when the graph gives no importance.
 _ESSENTIAL_WEIGHT, _OPTIONAL_WEIGHT = 1.0, 0.5
@@ -76,7 +80,9 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
         say(f"reading {name}")
         return rows(graph, name)
 
-    role_rows = read("project-roles")
+    # rows come in the store's order, which differs between backends: sort what fixes an order
+    # (roles, skills, moves) so every backend gives the same projection, down to tie-breaks
+    role_rows = sorted(read("project-roles"), key=lambda r: _key(r["role"]))
     roles: list[str] = []
     role_index: dict[str, int] = {}
     labels: dict[str, str] = {}
@@ -112,19 +118,23 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
         skill_labels.setdefault(iri, iri)
         return j
 
-    for r in read("project-skills"):
+    for r in sorted(read("project-skills"), key=lambda r: _key(r["skill"])):
         add_skill(r["skill"], r["label"])
         if r["kind"] and r["skill"] not in skill_kinds:
             skill_kinds[r["skill"]] = r["kind"]
 
     # role-skill links: essential wins over optional (a requiresSkill-only link, None, counts as essential)
     links: dict[tuple[int, int], list] = {}
-    for r in read("project-role-skills"):
+    link_rows = read("project-role-skills")
+    for iri in sorted({r["skill"] for r in link_rows if r["role"] in role_index} - set(skill_index)):
+        add_skill(iri)  # required but not typed cg:Skill: a column all the same, in IRI order
+    for r in link_rows:
         i = role_index.get(r["role"])
         if i is None:
             continue
         j = add_skill(r["skill"])
-        ess = r["essential"]
+        # a boolean, or None for a requiresSkill-only link (Virtuoso computes booleans as 1 / 0)
+        ess = None if r["essential"] is None else bool(r["essential"])
         cur = links.get((i, j))
         if cur is None:
             links[(i, j)] = [ess, None]
@@ -166,7 +176,7 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
 
     g = nx.DiGraph()
     g.add_nodes_from((iri, attrs[iri]) for iri in roles)
-    for r in read("project-transitions"):
+    for r in sorted(read("project-transitions"), key=lambda r: (_key(r["from"]), _key(r["to"]), _key(r["kind"]))):
         u, v = r["from"], r["to"]
         if u not in role_index or v not in role_index or u == v:
             continue
@@ -190,8 +200,14 @@ def build(graph, *, progress: Callable[[str], None] | None = None, version: str 
         features=features, role_datasets={iri: attrs[iri]["dataset"] for iri in roles if attrs[iri]["dataset"]},
         education=_education(read("project-education")), salaries=_salaries(read("project-salaries")),
         names=names, track_labels={r["track"]: clean(r["label"]) for r in read("project-tracks")},
+        levels=_levels(read("project-role-levels"), role_index),
+        move_sources=_move_sources(read("project-move-sources")),
         version=version,
     )
+
+
+def _key(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _link_evidence(rows_, links, role_index, skill_index, shape) -> sp.csr_matrix:
@@ -232,6 +248,50 @@ def _salaries(rows_: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
             "source": r["source"], "source_label": clean(r["sourceLabel"] or r["source"] or "unattributed"),
             "statistic": r["statistic"], "amount": _num(r["amount"]),
             "currency": r["currency"] or "USD", "year": r["year"], "region": r["region"]})
+    return out
+
+
+#: Columns of ``project-role-levels`` -> keys of :attr:`Projection.levels`.
+_LEVEL_KEYS = {"jobZone": "job_zone", "education": "education", "experience": "experience", "training": "training"}
+
+
+def _levels(rows_: list[dict[str, Any]], role_index: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Stated levels win; a role without any gets the mean over the roles it matches (``via`` names them)."""
+    stated: dict[str, dict[str, Any]] = {}
+    matched: dict[str, dict[str, list[float]]] = {}
+    via: dict[str, set[str]] = {}
+    for r in rows_:
+        role = r["role"]
+        if role not in role_index:
+            continue
+        vals = {k: _num(r[col]) for col, k in _LEVEL_KEYS.items()}
+        if r["match"] is None:
+            stated[role] = {**vals, "via": []}
+            continue
+        acc = matched.setdefault(role, {k: [] for k in _LEVEL_KEYS.values()})
+        for k, v in vals.items():
+            if v is not None:
+                acc[k].append(v)
+        via.setdefault(role, set()).add(r["match"])
+    out = dict(stated)
+    for role, acc in matched.items():
+        if role not in out:
+            out[role] = {k: (sum(v) / len(v) if v else None) for k, v in acc.items()}
+            out[role]["via"] = sorted(via[role])
+    return out
+
+
+def _move_sources(rows_: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows_:
+        src = r["source"]
+        if src is None:
+            continue
+        e = out.setdefault(src, {"label": None, "dataset": None, "sha256": None, "moves": 0})
+        for k in ("label", "dataset", "sha256"):
+            if e[k] is None and r[k] is not None:
+                e[k] = clean(r[k]) if k == "label" else str(r[k])
+        e["moves"] += int(_num(r["moves"]) or 0)
     return out
 
 

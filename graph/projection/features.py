@@ -21,7 +21,7 @@ block             query                      columns and weights
                                              spreadsheets and e-mail count for little
 ``hierarchy``     ``project-role-hierarchy``   one column per classification group above
                                              the role (``skos:broader+``), weight 1
-``text``          ``project-role-text``        TF-IDF of label (counted twice) and
+``text``          ``project-role-text``        TF-IDF of label (counted once) and
                                              description: lower-cased words, English
                                              stop words dropped, light suffix stemming,
                                              ``1 + log(tf)`` times the idf above
@@ -60,6 +60,7 @@ __all__ = [
     "hierarchy_block",
     "idf_weights",
     "ratings_block",
+    "skill_blocks",
     "stem",
     "technology_block",
     "text_block",
@@ -74,8 +75,10 @@ BLOCKS: dict[str, str] = {
     "text": "project-role-text",
 }
 
-#: How many times the label's words count against the description's.
-TITLE_WEIGHT = 2
+#: How many times the label's words count against the description's. Titles
+#: are what O*NET's own related-occupations method compares (alternate-title
+#: similarity), so counting them twice fitted that one list (``docs/similarity.md``).
+TITLE_WEIGHT = 1
 
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 _STOP = frozenset(
@@ -251,7 +254,7 @@ def technology_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
     >>> technology_block(rows, {"a": 0, "b": 1}).toarray().round(3).tolist()
     [[1.0, 0.0], [1.0, 1.405]]
     """
-    pairs = [(role_index[r["role"]], r["technology"], hot_weight if r.get("hot") is True else 1.0)
+    pairs = [(role_index[r["role"]], r["technology"], hot_weight if r.get("hot") in (True, 1) else 1.0)
              for r in rows if r.get("role") in role_index and r.get("technology")]
     m = _pairs_matrix(pairs, len(role_index))
     return sp.csr_matrix(m @ sp.diags(idf_weights(m))) if m.shape[1] else m
@@ -285,7 +288,7 @@ def text_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
         ``{"role", "label", "description"}`` rows of ``project-role-text``.
     role_index : dict
         Role IRI -> row.
-    title_weight : int, default 2
+    title_weight : int, default 1
         How many times the label's words are counted.
 
     Returns
@@ -311,6 +314,58 @@ def text_block(rows: Iterable[Mapping], role_index: Mapping[str, int], *,
             pairs.append((i, word, 1.0 + math.log(tf)))
     m = _pairs_matrix(pairs, len(role_index))
     return sp.csr_matrix(m @ sp.diags(idf_weights(m))) if m.shape[1] else m
+
+
+def skill_blocks(role_skill: sp.spmatrix, essential: sp.spmatrix, technology: np.ndarray) -> dict[str, sp.csr_matrix]:
+    """The blocks derived from the role-skill links: ``skills``, ``essential``, ``optional`` and ``coverage``.
+
+    Parameters
+    ----------
+    role_skill : sparse, roles × skills
+        Link weights (:attr:`Projection.role_skill`).
+    essential : sparse bool, roles × skills
+        Essential links (:attr:`Projection.essential`).
+    technology : bool array, (skills,)
+        True for technology products, which have a block of their own.
+
+    Returns
+    -------
+    dict
+        ``skills``: the weights of the non-technology links (O*NET's rated
+        skills, every ESCO skill); ``essential`` and ``optional``: 0/1 links
+        of each level, technology included (Nesta's two skill measures);
+        ``coverage``: the 0/1 non-technology essential links divided by
+        their number per role, so that ``held @ coverage.T`` is the share of
+        a destination's essential skills an origin holds (asymmetric).
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> w = sp.csr_matrix([[1.0, 0.5, 1.0], [1.0, 0.0, 0.0]])
+    >>> e = sp.csr_matrix([[True, False, True], [True, False, False]])
+    >>> b = skill_blocks(w, e, np.array([False, False, True]))
+    >>> b["skills"].toarray().tolist(), b["optional"].toarray().tolist()
+    ([[1.0, 0.5, 0.0], [1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    >>> b["coverage"].toarray().tolist()
+    [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+    """
+    w = sp.csr_matrix(role_skill, dtype=np.float64)
+    keep = sp.diags((~np.asarray(technology, dtype=bool)).astype(np.float64))
+    binary = w.copy()
+    binary.data[:] = 1.0
+    ess = sp.csr_matrix(essential, dtype=np.float64)
+    ess.data[:] = 1.0
+    opt = binary - ess.multiply(binary)
+    opt.eliminate_zeros()
+    ess_nt = sp.csr_matrix(ess @ keep)
+    ess_nt.eliminate_zeros()
+    counts = np.diff(ess_nt.indptr).astype(np.float64)
+    cover = sp.csr_matrix(sp.diags(np.divide(1.0, counts, out=np.zeros_like(counts), where=counts > 0)) @ ess_nt)
+    out = {"skills": sp.csr_matrix(w @ keep), "essential": ess, "optional": sp.csr_matrix(opt), "coverage": cover}
+    for m in out.values():
+        m.eliminate_zeros()
+        m.sort_indices()
+    return out
 
 
 #: Block name -> the function that builds it from the rows of its query.

@@ -103,6 +103,17 @@ class Projection:
         "statistic", "amount", "currency", "year", "region"}``.
     track_labels : dict
         Career track IRI -> label.
+    levels : dict
+        Role IRI -> ``{"job_zone", "education", "experience", "training",
+        "via"}``: O*NET's Job Zone (1-5), education (1-12), related work
+        experience (1-11) and on-the-job training (1-9) scales, each None when
+        unknown; ``via`` is empty when the role states them, else the roles
+        (close or exact matches) whose mean they are.
+    move_sources : dict
+        Source node of moves (the ``source`` edge attribute of
+        :attr:`transitions`) -> ``{"label", "dataset", "sha256", "moves"}``:
+        the file or section, its dataset key, the file's SHA-256 when the
+        importer recorded it, and how many moves it gives.
     names : NameIndex
         Every name of every role, skill, degree, field and industry: the
         label index :class:`careergraph.resolve.Resolver` reads.
@@ -128,6 +139,8 @@ class Projection:
     education: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     salaries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     track_labels: dict[str, str] = field(default_factory=dict)
+    levels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    move_sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     names: NameIndex = field(default_factory=NameIndex, repr=False)
     version: str = ""
     _derived: dict = field(default_factory=dict, repr=False, compare=False)
