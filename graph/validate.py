@@ -48,8 +48,8 @@ from .backends import Backend, memory_backend
 from .backends.embedded import turtle_as_ntriples
 from .errors import InvalidParameter, OntologyError
 from .queries import list_queries, run_query
-from .shacl import Unsupported, validate_sparql
 from .resources import ONTOLOGY_GRAPH, SEED_GRAPH, builtin_files, package_dir
+from .shacl import Unsupported, validate_sparql
 from .vocab import PREFIXES, graph_iri
 
 __all__ = ["ENGINES", "SHAPES", "ValidationReport", "Violation", "ontology_graph", "shapes_file", "validate"]
