@@ -33,7 +33,7 @@ from .backends import META_GRAPH as _META
 from .backends import Backend, Progress
 from .backends.embedded import STAGING_PREFIX, EmbeddedBackend
 from .backends.remote import RemoteBackend
-from .errors import StoreError
+from .errors import CareerGraphError, StoreError
 from .queries import run_query
 from .resources import ONTOLOGY_GRAPH, SEED_GRAPH, builtin_files, package_dir
 
@@ -42,6 +42,7 @@ __all__ = [
     "ONTOLOGY_GRAPH",
     "SEED_GRAPH",
     "STAGING_PREFIX",
+    "ImportAborted",
     "SourceRecord",
     "builtin_files",
     "drop_source",
@@ -57,9 +58,19 @@ __all__ = [
 META_GRAPH = _META
 
 
+class ImportAborted(CareerGraphError):
+    """An import (or drop) was interrupted (Ctrl-C); the message says whether the store changed.
+
+    Raised instead of the :class:`KeyboardInterrupt` (click would turn that
+    into a bare "aborted"). Exit code 130, as for any interrupted command.
+    """
+
+    exit_code = 130
+
+
 def open_graph(store: str | os.PathLike | None = None, *, create: bool = False, endpoint: str | None = None,
                update_endpoint: str | None = None, graph_store: str | None = None,
-               timeout: float | None = None) -> Backend:
+               timeout: float | None = None, progress: Progress | None = None) -> Backend:
     """Open the graph to query: the built-in graph, a store folder, or a SPARQL 1.1 server.
 
     Parameters
@@ -80,6 +91,9 @@ def open_graph(store: str | os.PathLike | None = None, *, create: bool = False, 
         writes; without an update endpoint the server is read-only).
     timeout : float, optional
         Seconds to wait for the server (default 60).
+    progress : callable, optional
+        Told what opening a store cleaned up (an unfinished generation left
+        by a killed import, generations no longer read), one line each.
 
     Returns
     -------
@@ -109,7 +123,7 @@ def open_graph(store: str | os.PathLike | None = None, *, create: bool = False, 
         raise StoreError("--update-endpoint and --graph-store need --endpoint URL (the query endpoint) too")
     if store is None:
         return EmbeddedBackend.in_memory()
-    return EmbeddedBackend.open_folder(store, create=create)
+    return EmbeddedBackend.open_folder(store, create=create, progress=progress)
 
 
 # ---------------------------------------------------------------------------
@@ -234,19 +248,23 @@ def _slug_of(iri: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", iri.rsplit("/", 1)[-1]).strip("-") or "graph"
 
 
-def drop_source(graph: Backend, key: str) -> SourceRecord:
-    """Remove one imported source: its named graph and its record, in one update.
+def drop_source(graph: Backend, key: str, *, progress: Progress | None = None) -> SourceRecord:
+    """Remove one imported source: its named graph and its record, all or nothing.
+
+    On a store this builds a new generation without the graph (see
+    :meth:`~careergraph.backends.Backend.drop_graph`).
 
     Raises
     ------
     StoreError
         No source with that key was imported; the message lists those that were.
     """
-    sources = list_sources(graph)
-    for rec in sources:
-        if key in (rec.key, rec.graph, _slug_of(rec.graph), rec.graph.rsplit("/", 1)[-1]):
-            graph.update(f"DROP SILENT GRAPH <{rec.graph}> ; {_drop_meta(rec.dataset)}")
-            return rec
+    with graph.lock(f"drop {key}", progress=progress):
+        sources = list_sources(graph)
+        for rec in sources:
+            if key in (rec.key, rec.graph, _slug_of(rec.graph), rec.graph.rsplit("/", 1)[-1]):
+                graph.drop_graph(rec.graph, update=_drop_meta(rec.dataset), progress=progress)
+                return rec
     have = ", ".join(r.key for r in sources) or "none"
     raise StoreError(f"No imported source {key!r} in this store (imported: {have}); "
                      "'careergraph sources' lists them")

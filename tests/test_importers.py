@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import csv
 import io
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from careergraph import projection
 from careergraph.errors import ImportDataError
 from careergraph.importers import import_crosswalk, import_esco, import_onet
 from careergraph.queries import run_query
 from careergraph.store import list_sources, open_graph
+from careergraph.validate import validate
 
 ESCO_ZIPS = ("ESCO dataset - v1.1.1 - classification - en - csv.zip",
              "ESCO dataset - v1.1.1 - classification - relations - csv.zip")
@@ -248,3 +255,194 @@ def test_cli_import_sources_drop(run_cli, esco_slice, tmp_path):
     # errors last: a traceback kept by the in-process runner holds the store's lock
     res = run_cli("import", "esco", "--store", store, str(tmp_path / "store"))
     assert res.exit_code == 2 and "occupations_en.csv" in res.stderr
+
+
+# -- verified sources, the shrink guard, interrupts ---------------------------------------------------
+
+def _copy(folder: Path, to: Path) -> Path:
+    to.mkdir()
+    for p in folder.iterdir():
+        (to / p.name).write_bytes(p.read_bytes())
+    return to
+
+
+def _cut_mid_row(path: Path) -> int:
+    """Cut a file in the middle of its last-but-five row; return that row's line number."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    keep = len(lines) - 5
+    path.write_bytes(b"".join(lines[:keep]) + lines[keep][: len(lines[keep]) // 2])
+    return keep + 1
+
+
+def _generation(store: Path) -> str:
+    return (store / "current-generation").read_text().strip()
+
+
+def test_a_row_cut_short_names_file_and_line(esco_slice, onet_slice, tmp_path):
+    store = tmp_path / "store"
+    g = open_graph(store, create=True)
+    import_onet(g, onet_slice[0], projection=False)
+    before = (_generation(store), [r.triples for r in list_sources(g)])
+    bad = _copy(onet_slice[0], tmp_path / "onet-cut")
+    line = _cut_mid_row(bad / "Skills.txt")
+    with pytest.raises(ImportDataError, match=rf"Skills\.txt:{line}: .*cut"):
+        import_onet(g, bad)
+    # a row missing a field in the middle of a file is caught too, with its line
+    bad2 = _copy(onet_slice[0], tmp_path / "onet-field")
+    rows = (bad2 / "Technology Skills.txt").read_text(encoding="utf-8").split("\n")
+    rows[3] = rows[3].rsplit("\t", 1)[0]
+    (bad2 / "Technology Skills.txt").write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(ImportDataError, match=r"Technology Skills\.txt:4: 5 fields where the header has 6"):
+        import_onet(g, bad2)
+    assert (_generation(store), [r.triples for r in list_sources(g)]) == before  # nothing replaced
+    g.close()
+    esco_cut = _copy(esco_slice[0], tmp_path / "esco-cut")
+    line = _cut_mid_row(esco_cut / "occupationSkillRelations.csv")
+    with pytest.raises(ImportDataError, match=rf"occupationSkillRelations\.csv:{line}:"):
+        import_esco(open_graph(), [esco_cut])
+
+
+def test_missing_files_are_named(esco_slice, onet_slice, tmp_path):
+    only = tmp_path / "onet-only"
+    only.mkdir()
+    (only / "Occupation Data.txt").write_bytes((onet_slice[0] / "Occupation Data.txt").read_bytes())
+    with pytest.raises(ImportDataError) as err:
+        import_onet(open_graph(), only)
+    assert all(n in str(err.value) for n in ("Skills.txt", "Technology Skills.txt", "Related Occupations.txt"))
+    esco = _copy(esco_slice[0], tmp_path / "esco-part")
+    (esco / "skillGroups_en.csv").unlink()
+    with pytest.raises(ImportDataError, match="missing .*skillGroups_en.csv"):
+        import_esco(open_graph(), [esco])
+
+
+def test_a_damaged_zip_says_so(esco_slice, tmp_path):
+    z = tmp_path / ESCO_ZIPS[0]
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in esco_slice[0].iterdir():
+            zf.write(p, p.name)
+    data = z.read_bytes()
+    cut = tmp_path / "cut" / ESCO_ZIPS[0]
+    cut.parent.mkdir()
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImportDataError, match="damaged zip archive \\(truncated or corrupt"):
+        import_esco(open_graph(), [cut])
+    # flip bytes inside one member's compressed data: its CRC (or the deflate stream) fails
+    with zipfile.ZipFile(z) as zf:
+        info = zf.getinfo("occupations_en.csv")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    broken = bytearray(data)
+    for i in range(start + 200, start + 260):
+        broken[i] ^= 0x55
+    bad = tmp_path / "bad" / ESCO_ZIPS[0]
+    bad.parent.mkdir()
+    bad.write_bytes(bytes(broken))
+    with pytest.raises(ImportDataError, match=r"occupations_en\.csv.*damaged archive member"):
+        import_esco(open_graph(), [bad])
+
+
+def _half_skills(folder: Path, to: Path) -> Path:
+    out = _copy(folder, to)
+    lines = (out / "Skills.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    (out / "Skills.txt").write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    return out
+
+
+def test_the_shrink_guard_and_allow_shrink(onet_slice, tmp_path, run_cli):
+    store = tmp_path / "store"
+    g = open_graph(store, create=True)
+    first = import_onet(g, onet_slice[0], projection=False)
+    gen = _generation(store)
+    half = _half_skills(onet_slice[0], tmp_path / "onet-half")  # whole rows: only the guard can tell
+    with pytest.raises(ImportDataError) as err:
+        import_onet(g, half)
+    msg = str(err.value)
+    held = first.counts["skill_requirements"] + first.counts["technology_requirements"]
+    assert f"where the store holds {held:,}" in msg and "--allow-shrink" in msg and "unchanged" in msg
+    assert _generation(store) == gen and [r.triples for r in list_sources(g)] == [first.triples]
+    g.close()
+    res = run_cli("import", "onet", "--store", str(store), str(half))
+    assert res.exit_code == 2 and "Refusing to replace onet" in res.stderr
+    assert _generation(store) == gen
+    res = run_cli("import", "onet", "--store", str(store), "--allow-shrink", "--no-projection", str(half))
+    assert res.exit_code == 0, res.stderr
+    assert "warning: the import shrank onet: requirement links" in res.stderr
+    assert _generation(store) != gen
+
+
+def test_the_import_builds_the_projection_cache(esco_slice, tmp_path, monkeypatch):
+    store = tmp_path / "store"
+    said: list[str] = []
+    s = import_esco(open_graph(store, create=True), [esco_slice[0]], progress=said.append)
+    assert s.projection_seconds > 0 and any("projection" in m for m in said)
+
+    def no_build(*_a, **_k):
+        raise AssertionError("the projection was built again")
+
+    monkeypatch.setattr(projection, "build", no_build)
+    projection.forget()
+    p = projection.project(open_graph(str(store) + "/"))  # another spelling of the folder: the same cache
+    assert len(p.roles) >= esco_slice[1]["occupations"]
+
+
+_CTRL_C = textwrap.dedent("""
+    import sys, time
+    import careergraph.backends.embedded as e
+    real = e._interruptibly
+    def slow(fn, *a, **k):  # a bulk load of a big source: seconds inside one Rust call
+        if getattr(fn, "__name__", "") == "bulk_load":
+            def late(*a, **k):
+                time.sleep(20)
+                return fn(*a, **k)
+            return real(late, *a, **k)
+        return real(fn, *a, **k)
+    e._interruptibly = slow
+    from careergraph.cli import main
+    main(sys.argv[1:])
+""")
+
+
+def test_ctrl_c_says_import_aborted_store_unchanged(esco_slice, tmp_path):
+    store = tmp_path / "store"
+    g = open_graph(store, create=True)
+    import_esco(g, [esco_slice[0]], projection=False)
+    gen, before = _generation(store), [r.triples for r in list_sources(g)]
+    g.close()
+    proc = subprocess.Popen([sys.executable, "-c", _CTRL_C, "import", "esco", "--store", str(store),
+                             str(esco_slice[0])], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        for line in proc.stderr:
+            if "loading into" in line:
+                break
+            assert time.monotonic() < deadline
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        proc.wait(timeout=20)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    rest = proc.stderr.read()
+    assert proc.returncode == 130 and "error: import aborted; store unchanged" in rest, rest
+    assert took < 2, f"Ctrl-C took {took:.1f} s"
+    g = open_graph(store)
+    assert _generation(store) == gen and [r.triples for r in list_sources(g)] == before
+    g.close()
+
+
+def test_an_imported_store_validates_alike_with_both_engines(esco_slice, onet_slice, shared_data, tmp_path,
+                                                              run_cli):
+    g = open_graph()
+    import_esco(g, [esco_slice[0]])
+    import_onet(g, onet_slice[0])
+    import_crosswalk(g, shared_data / "nesta-mcc" / "esco_onet_crosswalk_Nov2020.csv")
+    py = validate(g, queries=False, engine="pyshacl")
+    sq = validate(g, queries=False, engine="sparql")
+    assert sorted((v.check, v.focus) for v in py.violations) == sorted((v.check, v.focus) for v in sq.violations)
+    # imported requirements and moves say the file states them (cg:evidence cg:Stated)
+    assert not {"cgsh:Evidence-kind", "cgsh:Transition-kind"} & sq.checks(), sq.text()[:2000]
+    store = tmp_path / "store"
+    import_onet(open_graph(store, create=True), onet_slice[0], projection=False)
+    res = run_cli("validate", "--store", str(store), "--format", "json")
+    assert "shapes by sparql" in res.stderr and res.exit_code in (0, 1), res.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from careergraph.errors import OntologyError
+from careergraph.errors import InvalidParameter, OntologyError
 from careergraph.queries import list_queries, run_query
 from careergraph.validate import ValidationReport, Violation, _graph_from_files, validate
 
@@ -49,11 +49,37 @@ def test_violation_query_fires_on_its_fixture(query):
     assert rows, f"{query.name} returned nothing on {fixture.name}"
 
 
+def _results(report: ValidationReport) -> list[tuple]:
+    return sorted((v.check, v.focus, v.path, v.message, v.severity) for v in report.violations)
+
+
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
 def test_invalid_fixture_fails_on_expected_shape(path):
     report = validate(files=[path], queries=False)
-    assert not report.conforms
+    assert not report.conforms and report.engine == "pyshacl"
     assert _expected(path) in report.checks(), report.text()
+    # the SPARQL engine (the one stores use) gives the very same results
+    sparql = validate(files=[path], queries=False, engine="sparql")
+    assert sparql.engine == "sparql" and _results(sparql) == _results(report)
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "violations").glob("*.ttl")), ids=lambda p: p.stem)
+def test_both_shacl_engines_agree_on_the_violation_fixtures(path):
+    g = _graph_from_files([path], base=True)
+    assert _results(validate(g, queries=False, engine="sparql")) == \
+        _results(validate(g, queries=False, engine="pyshacl"))
+
+
+def test_the_sparql_engine_refuses_what_it_cannot_compile(tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix cg: <https://w3id.org/careergraph/ontology#> .\n"
+                      "<urn:s> a sh:NodeShape ; sh:targetClass cg:Role ; sh:closed true .\n")
+    with pytest.raises(InvalidParameter, match="closed"):
+        validate(shapes=shapes, queries=False, engine="sparql")
+    report = validate(shapes=shapes, queries=False)  # auto on the built-in graph: pyshacl anyway
+    assert report.engine == "pyshacl"
+    with pytest.raises(InvalidParameter, match="Unknown SHACL engine"):
+        validate(queries=False, engine="fast")
 
 
 def test_report_text_names_check_focus_and_message():
@@ -78,6 +104,9 @@ def test_files_without_base_stand_alone():
     report = validate(files=[FIXTURES / "violations" / "transition-self-loop-violation.ttl"], base=False,
                       queries=False)
     assert "cgsh:Role-label" in report.checks()
+    sparql = validate(files=[FIXTURES / "violations" / "transition-self-loop-violation.ttl"], base=False,
+                      queries=False, engine="sparql")
+    assert _results(sparql) == _results(report)  # the same RDFS inference
 
 
 def test_malformed_turtle_names_file_and_line():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, Union
 
@@ -38,12 +39,17 @@ class Backend(ABC):
     cache_dir : pathlib.Path or None
         Folder where derived data (the projection cache) may be kept; None
         for none.
+    work_dir : pathlib.Path or None
+        Folder for a write's temporary files (an import's N-Triples), on the
+        store's own file system so they can be hard-linked into it; None for
+        the system's temporary folder.
     """
 
     kind: str = ""
     location: str = ""
     read_only: bool = False
     cache_dir: Path | None = None
+    work_dir: Path | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.location}>"
@@ -95,6 +101,16 @@ class Backend(ABC):
             h.update(line.encode("utf-8", "surrogatepass") + b"\n")
         return h.hexdigest()
 
+    def refresh(self) -> bool:
+        """Catch up with writes made by other processes; True when :meth:`state` changed.
+
+        A long-lived reader (``careergraph serve``) calls it before each
+        request. A store opened read-only on one generation moves to the
+        newest complete one (see ``docs/store.md``); a backend that always
+        reads the live data (memory, an endpoint) has nothing to do.
+        """
+        return False
+
     # -- writing -----------------------------------------------------------
     @abstractmethod
     def update(self, text: str) -> None:
@@ -114,6 +130,26 @@ class Backend(ABC):
         old graph and old record, or the new ones, never a mix and never half
         a graph. Each backend documents what its server guarantees.
         """
+
+    def drop_graph(self, target: str, *, update: str = "", progress: Progress | None = None) -> None:
+        """Remove named graph ``target``, applying ``update`` (the record's removal) in the same switch.
+
+        By default one SPARQL update; a store builds a generation without the
+        graph instead (deleting a big graph in place is slow).
+        """
+        self.update(f"DROP SILENT GRAPH <{target}>" + (f" ; {update}" if update else ""))
+
+    @contextlib.contextmanager
+    def lock(self, what: str, *, progress: Progress | None = None) -> Iterator[None]:
+        """Hold the right to write for the length of a multi-step write (an import).
+
+        Everything the write reads before replacing (the shrink guard's
+        counts, the crosswalk's look-ups) is then what it replaces. A second
+        writer is refused (a store raises :class:`~careergraph.errors.StoreError`
+        naming the one at work). Re-entrant; a no-op where the backend has no
+        such lock.
+        """
+        yield
 
     def close(self) -> None:
         """Release the store or connection (a no-op where there is nothing to release)."""

@@ -59,7 +59,7 @@ class Context:
         if self._graph is None:
             self._graph = open_graph(self.store, create=create, endpoint=self.endpoint,
                                      update_endpoint=self.update_endpoint, graph_store=self.graph_store,
-                                     timeout=self.timeout)
+                                     timeout=self.timeout, progress=progress)
         return self._graph
 
     @property

@@ -8,8 +8,8 @@ import click
 
 from ..importers import import_crosswalk, import_esco, import_onet
 from ..importers.mcc import import_mcc
-from ..store import drop_source, list_sources, open_graph, publish
-from .base import EXIT_NO_RESULT, cli, common_options, emit, store_option
+from ..store import ImportAborted, drop_source, list_sources, publish
+from .base import EXIT_NO_RESULT, cli, common_options, emit, progress, store_option
 
 __all__ = ["drop_cmd", "import_group", "sources_cmd"]
 
@@ -25,11 +25,30 @@ def _open(obj):
     return obj.open(create=True)
 
 
+def _import(obj, run) -> None:
+    """Run one import on the store or server, reporting it; Ctrl-C says whether the store changed."""
+    try:
+        return run(_open(obj))
+    except KeyboardInterrupt:
+        raise ImportAborted("import aborted; store unchanged") from None
+    finally:
+        obj.release()
+
+
 def _progress(started: float):
     def say(msg: str) -> None:
         click.echo(f"[{time.perf_counter() - started:6.1f}s] {msg}", err=True)
 
     return say
+
+
+def _import_options(f):
+    f = click.option("--no-projection", is_flag=True,
+                     help="Do not build the projection cache after the import (the next analysis command "
+                          "builds it).")(f)
+    return click.option("--allow-shrink", is_flag=True,
+                        help="Replace the previous import even if the new one has over 10% fewer "
+                             "occupations, skills or requirement links.")(f)
 
 
 def _report(summary, fmt: str) -> None:
@@ -44,6 +63,9 @@ def _report(summary, fmt: str) -> None:
             click.echo(f"    {k.replace('_', ' ')}: {v:,} (e.g. {ex})", err=True)
     for w in summary.warnings:
         click.echo(f"  warning: {w}", err=True)
+    if summary.projection_seconds:
+        click.echo(f"  projection cache built in {summary.projection_seconds:.1f} s (the next command reads it)",
+                   err=True)
     if fmt == "json":
         emit(fmt, summary.as_dict())
 
@@ -57,8 +79,17 @@ def _report(summary, fmt: str) -> None:
 def import_group() -> None:
     """Import a public taxonomy into its own named graph of an on-disk store.
 
-    The store is created when missing. Re-importing a source replaces its
-    previous import as one unit. Progress and the summary go to stderr.
+    The store is created when missing. Every file is checked in full
+    (columns, the field count of every row, zip integrity, version) before
+    anything is replaced; a re-import that would drop over 10% of a source's
+    occupations, skills or requirement links is refused unless
+    --allow-shrink. The new state is built aside and switched to at once:
+    commands reading the store meanwhile see the previous import, a second
+    import exits 2, and Ctrl-C or a crash leaves the store as it was.
+    Progress and the summary go to stderr.
+
+    Exit codes: 0 imported, 2 bad input, a refused shrink or another import
+    at work, 130 interrupted.
     """
 
 
@@ -70,15 +101,14 @@ def import_group() -> None:
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--language", default="en", show_default=True, help="Language of the *_<lang>.csv files.")
+@_import_options
 @common_options
 @click.pass_obj
-def import_esco_cmd(obj, paths, language: str, fmt: str) -> None:
+def import_esco_cmd(obj, paths, language: str, allow_shrink: bool, no_projection: bool, fmt: str) -> None:
     """Import ESCO v1.1.1 from its CSV zip archives, their folder or the CSV files."""
-    started = time.perf_counter()
-    try:
-        _report(import_esco(_open(obj), list(paths), language=language, progress=_progress(started)), fmt)
-    finally:
-        obj.release()
+    say = _progress(time.perf_counter())
+    _report(_import(obj, lambda g: import_esco(g, list(paths), language=language, allow_shrink=allow_shrink,
+                                               projection=not no_projection, progress=say)), fmt)
 
 
 @import_group.command(
@@ -86,15 +116,14 @@ def import_esco_cmd(obj, paths, language: str, fmt: str) -> None:
     epilog="Example:\n  careergraph import onet --store ./cg ../shared/data/onet",
 )
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@_import_options
 @common_options
 @click.pass_obj
-def import_onet_cmd(obj, folder, fmt: str) -> None:
+def import_onet_cmd(obj, folder, allow_shrink: bool, no_projection: bool, fmt: str) -> None:
     """Import O*NET (Occupation Data, Skills, Technology Skills, Related Occupations)."""
-    started = time.perf_counter()
-    try:
-        _report(import_onet(_open(obj), folder, progress=_progress(started)), fmt)
-    finally:
-        obj.release()
+    say = _progress(time.perf_counter())
+    _report(_import(obj, lambda g: import_onet(g, folder, allow_shrink=allow_shrink, projection=not no_projection,
+                                               progress=say)), fmt)
 
 
 @import_group.command(
@@ -104,15 +133,14 @@ def import_onet_cmd(obj, folder, fmt: str) -> None:
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--no-seed-links", is_flag=True, help="Skip the curated seed ↔ ESCO/O*NET links.")
+@_import_options
 @common_options
 @click.pass_obj
-def import_crosswalk_cmd(obj, file, no_seed_links: bool, fmt: str) -> None:
+def import_crosswalk_cmd(obj, file, no_seed_links: bool, allow_shrink: bool, no_projection: bool, fmt: str) -> None:
     """Link ESCO and O*NET occupations (Nesta crosswalk) and the seed roles; import both first."""
-    started = time.perf_counter()
-    try:
-        _report(import_crosswalk(_open(obj), file, seed_links=not no_seed_links, progress=_progress(started)), fmt)
-    finally:
-        obj.release()
+    say = _progress(time.perf_counter())
+    _report(_import(obj, lambda g: import_crosswalk(g, file, seed_links=not no_seed_links, allow_shrink=allow_shrink,
+                                                    projection=not no_projection, progress=say)), fmt)
 
 
 @import_group.command(
@@ -121,15 +149,14 @@ def import_crosswalk_cmd(obj, file, no_seed_links: bool, fmt: str) -> None:
     "../shared/data/nesta-mcc/mcc_transitions_Occupation_data.csv",
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@_import_options
 @common_options
 @click.pass_obj
-def import_mcc_cmd(obj, file, fmt: str) -> None:
+def import_mcc_cmd(obj, file, allow_shrink: bool, no_projection: bool, fmt: str) -> None:
     """Job zone, education, experience and earnings of ESCO occupations (Nesta MCC); import ESCO first."""
-    started = time.perf_counter()
-    try:
-        _report(import_mcc(_open(obj), file, progress=_progress(started)), fmt)
-    finally:
-        obj.release()
+    say = _progress(time.perf_counter())
+    _report(_import(obj, lambda g: import_mcc(g, file, allow_shrink=allow_shrink, projection=not no_projection,
+                                              progress=say)), fmt)
 
 
 @cli.command("sources", epilog="Example:\n  careergraph sources --store ./cg --format json")
@@ -138,7 +165,7 @@ def import_mcc_cmd(obj, file, fmt: str) -> None:
 def sources_cmd(obj, fmt: str) -> None:
     """List the imported sources: key, version, import date, triples, named graph, files."""
     try:
-        recs = [r.as_dict() for r in list_sources(obj.graph)]
+        recs = [r.as_dict() for r in list_sources(_open(obj))]
     finally:
         obj.release()
     if not recs:
@@ -157,7 +184,9 @@ def sources_cmd(obj, fmt: str) -> None:
 def drop_cmd(obj, source: str) -> None:
     """Remove one imported source (its named graph and its record)."""
     try:
-        rec = drop_source(_open(obj), source)
+        rec = drop_source(_open(obj), source, progress=progress)
+    except KeyboardInterrupt:
+        raise ImportAborted("drop aborted; store unchanged") from None
     finally:
         obj.release()
     click.echo(f"dropped {rec.key} (<{rec.graph}>, {rec.triples:,} triples)", err=True)

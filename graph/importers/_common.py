@@ -1,7 +1,29 @@
-"""Shared pieces of the importers: N-Triples writing, reading CSV members, summaries."""
+"""Shared pieces of the importers: verified reading, N-Triples writing, the one way an import ends.
+
+Every importer follows the house rule "verify, then switch" (DESIGN.md)
+through the same three pieces:
+
+* :class:`FileSet` finds the source files (zip archives, folders, files) and
+  verifies them while reading: every expected file present, zip archives
+  whole (a truncated or corrupt archive is named as such, and every member's
+  CRC is checked), the header's columns, the field count of every row, and a
+  last row that ends its line (a file cut mid-row is an error naming the file
+  and line);
+* :class:`ImportRun` holds the store's writer lock for the whole import,
+  writes the N-Triples to a temporary file beside the store, and turns Ctrl-C
+  into :class:`~careergraph.store.ImportAborted` saying whether the store
+  changed;
+* :meth:`ImportRun.finish` refuses a re-import that would shrink the source
+  (:func:`check_shrink`), then replaces the source's named graph in one
+  switch (:func:`careergraph.store.replace_source`) and builds the projection
+  cache, so the next command answers at once.
+
+Nothing in the store changes before the whole source has been read and checked.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -10,15 +32,22 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import ImportDataError
-from ..store import SourceRecord, replace_source
+import pyoxigraph as ox
 
-__all__ = ["FileSet", "ImportSummary", "NTWriter", "Progress", "lit", "ref"]
+from ..errors import ImportDataError
+from ..projection import project
+from ..queries import run_query
+from ..store import ImportAborted, SourceRecord, replace_source
+
+__all__ = ["GUARDED", "SHRINK_LIMIT", "FileSet", "ImportRun", "ImportSummary", "NTWriter", "Progress",
+           "check_shrink", "lit", "ref"]
 
 #: Progress callback: receives one short message per step (the CLI prints it on stderr).
 Progress = Callable[[str], None]
@@ -32,10 +61,18 @@ DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ESCO_MODEL = "http://data.europa.eu/esco/model#"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+#: Classes whose nodes the shrink guard counts in a source, with the words messages use for them.
+GUARDED = {f"{CG}Role": "occupations", f"{CG}Skill": "skills", f"{CG}SkillRequirement": "requirement links",
+           f"{_RDF}Statement": "crosswalk links", f"{CG}SalaryObservation": "salary observations"}
+#: A re-import may drop at most this share of a source's guarded nodes without ``allow_shrink``.
+SHRINK_LIMIT = 0.10
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # ESCO cells (concept-scheme member lists) exceed 128 KiB
 
 _ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
 
 def ref(iri: str) -> str:
@@ -57,29 +94,47 @@ def cg(local: str) -> str:
     return f"<{CG}{local}>"
 
 
+_WATCH = {f" {RDF_TYPE} <{c}> .": c for c in GUARDED}
+
+
 class NTWriter:
-    """Write triples as N-Triples lines to a temporary file, counting them.
+    """Write triples as N-Triples lines to a temporary file, counting them and the guarded nodes.
 
     Triples are written as pre-formatted terms (see :func:`ref`, :func:`lit`);
-    callers keep them unique, so the line count is the triple count.
+    callers keep them unique, so the line count is the triple count and the
+    ``rdf:type`` lines of a class are its nodes (:attr:`types`, by class IRI).
+
+    Parameters
+    ----------
+    folder : path, optional
+        Where the file goes (a store's work folder, so it can be hard-linked
+        into the store); the system's temporary folder by default.
     """
 
-    def __init__(self) -> None:
-        fd, name = tempfile.mkstemp(prefix="careergraph-import-", suffix=".nt")
+    def __init__(self, folder: str | os.PathLike | None = None) -> None:
+        if folder is not None:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="careergraph-import-", suffix=".nt.tmp", dir=folder)
         self.path = Path(name)
         self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
         self.count = 0
+        self.types: Counter[str] = Counter()
 
     def add(self, s: str, p: str, o: str) -> None:
         self._fh.write(f"{s} {p} {o} .\n")
         self.count += 1
+        if p == RDF_TYPE:
+            self.types[o[1:-1]] += 1
 
     def lines(self, lines: list[str]) -> None:
         """Add already formatted ``s p o .`` lines."""
-        self._fh.write("\n".join(lines))
+        text = "\n".join(lines)
+        self._fh.write(text)
         if lines:
             self._fh.write("\n")
         self.count += len(lines)
+        for pattern, cls in _WATCH.items():
+            self.types[cls] += text.count(pattern)
 
     def close(self) -> None:
         if not self._fh.closed:
@@ -87,10 +142,8 @@ class NTWriter:
 
     def discard(self) -> None:
         self.close()
-        try:
+        with contextlib.suppress(OSError):
             self.path.unlink()
-        except OSError:
-            pass
 
 
 @dataclass
@@ -107,6 +160,8 @@ class ImportSummary:
     dangling_examples: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: Seconds spent building the projection cache after the switch (within ``seconds``).
+    projection_seconds: float = 0.0
 
     def dangle(self, kind: str, value: str) -> None:
         self.dangling[kind] = self.dangling.get(kind, 0) + 1
@@ -116,16 +171,37 @@ class ImportSummary:
 
     def as_dict(self) -> dict:
         return {"key": self.key, "graph": self.graph, "version": self.version, "triples": self.triples,
-                "seconds": round(self.seconds, 2), "counts": self.counts, "dangling": self.dangling,
-                "dangling_examples": self.dangling_examples, "warnings": self.warnings, "files": self.files}
+                "seconds": round(self.seconds, 2), "projection_seconds": round(self.projection_seconds, 2),
+                "counts": self.counts, "dangling": self.dangling, "dangling_examples": self.dangling_examples,
+                "warnings": self.warnings, "files": self.files}
+
+
+class _Lines:
+    """The lines of a text file, remembering whether the last one ended its line."""
+
+    def __init__(self, fh: io.TextIOBase) -> None:
+        self._fh = fh
+        self.last = "\n"
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._fh:
+            self.last = line
+            yield line
 
 
 class FileSet:
-    """CSV/TSV members found in zip archives, folders or plain files, by base name."""
+    """CSV/TSV members found in zip archives, folders or plain files, by base name, verified as read.
+
+    Raises
+    ------
+    ImportDataError
+        A path does not exist, or an archive is truncated or corrupt.
+    """
 
     def __init__(self, paths) -> None:
         self.members: dict[str, tuple[Path, str | None]] = {}
         self.origins: list[Path] = []
+        self._read: set[str] = set()
         for raw in paths:
             path = Path(raw)
             if not path.exists():
@@ -136,11 +212,16 @@ class FileSet:
                 for p in sorted(path.rglob("*")):
                     if p.is_file() and p.suffix.lower() in (".csv", ".txt"):
                         self.members.setdefault(p.name, (p, None))
-            elif zipfile.is_zipfile(path):
-                with zipfile.ZipFile(path) as zf:
-                    for name in zf.namelist():
-                        if not name.endswith("/"):
-                            self.members.setdefault(Path(name).name, (path, name))
+            elif path.suffix.lower() == ".zip" or _starts_like_zip(path):
+                try:
+                    with zipfile.ZipFile(path) as zf:
+                        names = zf.namelist()
+                except (*_ZIP_ERRORS, OSError) as exc:
+                    raise ImportDataError(f"'{path}' is a damaged zip archive (truncated or corrupt: {exc}); "
+                                          "download it again") from None
+                for name in names:
+                    if not name.endswith("/"):
+                        self.members.setdefault(Path(name).name, (path, name))
             else:
                 self.members.setdefault(path.name, (path, None))
 
@@ -151,6 +232,32 @@ class FileSet:
         path, member = self.members[name]
         return f"{path}!{member}" if member else str(path)
 
+    def require(self, names: Iterable[str], *, what: str, hint: str) -> None:
+        """Check that every expected file is there.
+
+        Raises
+        ------
+        ImportDataError
+            Names the files missing, those found, and ``hint`` (what to give).
+        """
+        missing = [n for n in names if n not in self.members]
+        if missing:
+            have = sorted(n for n in self.members if n.lower().endswith((".csv", ".txt")))
+            raise ImportDataError(
+                f"{what} files missing from {', '.join(map(str, self.origins))}: {', '.join(missing)} "
+                f"(found: {', '.join(have[:12]) or 'none'}{' ...' if len(have) > 12 else ''}). {hint}")
+
+    def declared_versions(self) -> dict[str, str]:
+        """``vX.Y.Z`` versions that file, folder and archive member names declare: {name: version}."""
+        found = {}
+        for p in self.origins:
+            if v := version_in(p.name):
+                found[str(p)] = v
+        for path, member in self.members.values():
+            if member and (v := version_in(member)):
+                found[f"{path}!{member}"] = v
+        return found
+
     def open_text(self, name: str) -> io.TextIOBase:
         path, member = self.members[name]
         if member is None:
@@ -159,16 +266,27 @@ class FileSet:
         return io.TextIOWrapper(zf.open(member), encoding="utf-8-sig", newline="")
 
     def rows(self, name: str, expected: list[str], *, delimiter: str = ",") -> Iterator[dict[str, str]]:
-        """Yield rows as dicts after checking the header holds ``expected`` columns.
+        """Yield rows as dicts, verifying the header, every row's field count and the file's end.
 
         Raises
         ------
         ImportDataError
-            The header lacks a column; the message names the file and the columns expected.
+            The header lacks a column (the message names the file and the
+            columns expected), a row has another number of fields than the
+            header, the last row does not end its line (the file was cut),
+            the text is not UTF-8, or an archive member is damaged; the
+            message gives ``file:line``.
         """
-        fh = self.open_text(name)
+        where = self.where(name)
+        line = 0
         try:
-            reader = csv.reader(fh, delimiter=delimiter)
+            fh = self.open_text(name)
+        except (*_ZIP_ERRORS, OSError) as exc:
+            raise ImportDataError(f"{where}: cannot open ({exc}); the archive is damaged: download it again") \
+                from None
+        try:
+            src = _Lines(fh)
+            reader = csv.reader(src, delimiter=delimiter)
             try:
                 header = next(reader)
             except (StopIteration, UnicodeDecodeError, csv.Error):
@@ -176,22 +294,58 @@ class FileSet:
             missing = [c for c in expected if c not in header]
             if missing:
                 raise ImportDataError(
-                    f"{self.where(name)}: unexpected columns; expected {', '.join(expected)} "
+                    f"{where}: unexpected columns; expected {', '.join(expected)} "
                     f"(missing: {', '.join(missing)}; found: {', '.join(header[:20]) or 'nothing'})")
             idx = [header.index(c) for c in expected]
-            line = 1
-            try:
-                for row in reader:
-                    line += 1
-                    if not row:
-                        continue
-                    if len(row) < len(header):
-                        row = row + [""] * (len(header) - len(row))
-                    yield {c: row[i] for c, i in zip(expected, idx)}
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise ImportDataError(f"{self.where(name)}:{line}: cannot read: {exc}") from None
+            width = len(header)
+            for row in reader:
+                line = reader.line_num
+                if not row:
+                    continue
+                if len(row) != width:
+                    raise ImportDataError(
+                        f"{where}:{line}: {len(row)} fields where the header has {width}; the file is cut "
+                        "short or damaged: use the complete file as downloaded")
+                yield {c: row[i] for c, i in zip(expected, idx)}
+            if not src.last.endswith(("\n", "\r")):
+                raise ImportDataError(
+                    f"{where}:{reader.line_num}: the last row does not end its line, so the file was cut "
+                    "mid-row; use the complete file as downloaded (or end the file with a newline)")
+            self._read.add(name)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise ImportDataError(f"{where}:{line + 1}: cannot read: {exc}") from None
+        except _ZIP_ERRORS as exc:
+            raise ImportDataError(f"{where}: damaged archive member ({exc}); download the archive again") \
+                from None
         finally:
             fh.close()
+
+    def verify_archives(self) -> None:
+        """Check the CRC of every archive member not read (those read were checked as read).
+
+        Raises
+        ------
+        ImportDataError
+            A member is damaged; the message names archive and member.
+        """
+        for name, (path, member) in self.members.items():
+            if member is None or name in self._read:
+                continue
+            try:
+                with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+                    while fh.read(1 << 20):
+                        pass
+            except (*_ZIP_ERRORS, OSError) as exc:
+                raise ImportDataError(f"{path}!{member}: damaged archive member ({exc}); "
+                                      "download the archive again") from None
+
+
+def _starts_like_zip(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) == b"PK"
+    except OSError:
+        return False
 
 
 _VERSION = re.compile(r"v(\d+(?:\.\d+)+)")
@@ -213,7 +367,13 @@ def file_node(nt: NTWriter, summary: ImportSummary, iri: str, name: str, dataset
 
 
 def version_in(text: str) -> str | None:
-    """The ``vX.Y.Z`` version in a file or folder name, if any."""
+    """The ``vX.Y.Z`` version in a file or folder name, if any.
+
+    Examples
+    --------
+    >>> version_in("ESCO dataset - v1.1.1 - classification - en - csv.zip")
+    '1.1.1'
+    """
     m = _VERSION.search(text)
     return m.group(1) if m else None
 
@@ -229,18 +389,144 @@ def split_labels(raw: str, sep: str | None = None) -> list[str]:
     return out
 
 
-def finish(graph, nt: NTWriter, summary: ImportSummary, *, dataset: str, label: str,
-           progress: Progress, started: float) -> ImportSummary:
-    """Close the N-Triples file, swap it into the store, record the source."""
-    nt.close()
-    try:
+_HELD = f"""SELECT ?g ?c (COUNT(?x) AS ?n) WHERE {{
+  VALUES ?c {{ {' '.join(f'<{c}>' for c in GUARDED)} }}
+  GRAPH ?g {{ ?x a ?c }}
+}} GROUP BY ?g ?c"""
+
+
+def check_shrink(graph, target: str, new: dict[str, int], *, key: str, allow: bool = False) -> list[str]:
+    """Refuse a re-import that drops more than :data:`SHRINK_LIMIT` of a source's guarded nodes.
+
+    Parameters
+    ----------
+    graph : Backend
+        The store, as it is before the replacement.
+    target : str
+        The source's named graph.
+    new : dict
+        Nodes per guarded class (IRI) in the new import (:attr:`NTWriter.types`).
+    key : str
+        The source's key, for messages.
+    allow : bool, default False
+        Replace anyway (``--allow-shrink``); the shrinkage is then returned as warnings.
+
+    Returns
+    -------
+    list of str
+        One warning per class that shrank by more than the limit (when allowed).
+
+    Raises
+    ------
+    ImportDataError
+        A class shrank by more than the limit and ``allow`` is false; the
+        message gives both counts. Nothing has been replaced.
+
+    Examples
+    --------
+    >>> from careergraph import open_graph
+    >>> check_shrink(open_graph(), "https://w3id.org/careergraph/graph/none", {}, key="none")
+    []
+    """
+    from_store = {str(r["c"]): int(r["n"]) for r in run_query(graph, _HELD, {"g": ox.NamedNode(target)}).rows}
+    shrunk = []
+    for cls, word in GUARDED.items():
+        old, now = from_store.get(cls, 0), new.get(cls, 0)
+        if old and now < old * (1 - SHRINK_LIMIT):
+            shrunk.append(f"{word} {now:,} where the store holds {old:,} ({(now - old) / old:+.0%})")
+    if shrunk and not allow:
+        raise ImportDataError(
+            f"Refusing to replace {key}: the new import has {'; '.join(shrunk)}, more than "
+            f"{SHRINK_LIMIT:.0%} fewer. Check that the source files are complete; give --allow-shrink "
+            "(allow_shrink=True) to replace anyway. The store is unchanged")
+    return [f"the import shrank {key}: {s} (allowed)" for s in shrunk]
+
+
+class ImportRun:
+    """One import from its start to its switch: the single way every importer ends.
+
+    Use it as a context manager around the importer's work: entering takes
+    the store's writer lock (a second import is refused at once, naming the
+    first) and opens :attr:`nt`, the N-Triples file beside the store; leaving
+    removes that file and releases the lock. Ctrl-C anywhere in between
+    raises :class:`~careergraph.store.ImportAborted`: "import aborted; store
+    unchanged" before the switch.
+
+    Parameters
+    ----------
+    graph : Backend
+    key : str
+        The source's dataset key (``esco``, ``onet``, ``crosswalk``).
+    progress : callable, optional
+    allow_shrink : bool, default False
+        See :func:`check_shrink`.
+    projection : bool, default True
+        Build the projection cache after the switch (stores only), so the
+        first analysis command after the import answers at once.
+    """
+
+    def __init__(self, graph, key: str, *, progress: Progress | None = None, allow_shrink: bool = False,
+                 projection: bool = True) -> None:
+        self.graph = graph
+        self.key = key
+        self.say: Progress = progress or (lambda _m: None)
+        self.allow_shrink = allow_shrink
+        self.projection = projection
+        self.started = time.perf_counter()
+        self.nt: NTWriter = None  # type: ignore[assignment]
+        self._stack = contextlib.ExitStack()
+        self._before = ""
+
+    def __enter__(self) -> ImportRun:
+        try:
+            self._stack.enter_context(self.graph.lock(f"import {self.key}", progress=self.say))
+            self._before = self.graph.state()
+            self.nt = NTWriter(folder=getattr(self.graph, "work_dir", None))
+            self._stack.callback(self.nt.discard)
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, et, ev, tb) -> bool:
+        self._stack.__exit__(et, ev, tb)
+        if et is not None and issubclass(et, KeyboardInterrupt):
+            raise ImportAborted(self._aborted()) from None
+        return False
+
+    def _aborted(self) -> str:
+        try:
+            self.graph.refresh()
+            changed = self.graph.state() != self._before
+        except Exception:  # noqa: BLE001 - the message must still be given
+            changed = False
+        if not changed:
+            return "import aborted; store unchanged"
+        return (f"interrupted after the {self.key} import was complete: the store holds it; the projection "
+                "cache was not built (the next analysis command builds it)")
+
+    def files(self, paths) -> FileSet:
+        """The source files (:class:`FileSet`)."""
+        return FileSet(paths)
+
+    def finish(self, summary: ImportSummary, fs: FileSet | None, *, dataset: str, label: str) -> ImportSummary:
+        """Verify the rest, guard against shrinking, switch the store, build the projection cache."""
+        nt = self.nt
+        nt.close()
+        if fs is not None:
+            self.say("checking the archives' other members")
+            fs.verify_archives()
+        summary.warnings += check_shrink(self.graph, summary.graph, dict(nt.types), key=summary.key,
+                                         allow=self.allow_shrink)
         rec = SourceRecord(key=summary.key, graph=summary.graph, dataset=dataset, label=label,
                            version=summary.version,
                            imported=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
                            triples=nt.count, files=tuple(summary.files))
-        replace_source(graph, nt.path, rec, progress=progress)
-    finally:
-        nt.discard()
-    summary.triples = nt.count
-    summary.seconds = time.perf_counter() - started
-    return summary
+        replace_source(self.graph, nt.path, rec, progress=self.say)
+        summary.triples = nt.count
+        if self.projection and self.graph.cache_dir is not None:
+            t = time.perf_counter()
+            project(self.graph, progress=self.say)
+            summary.projection_seconds = time.perf_counter() - t
+        summary.seconds = time.perf_counter() - self.started
+        return summary

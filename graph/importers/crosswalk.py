@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,13 +32,11 @@ from ._common import (
     RDFS_LABEL,
     SKOS,
     XSD,
-    FileSet,
+    ImportRun,
     ImportSummary,
-    NTWriter,
     Progress,
     cg,
     file_node,
-    finish,
     lit,
     ref,
 )
@@ -79,7 +76,8 @@ def _existing(graph, iris: set[str], cls: str) -> set[str]:
     return iris & set(typed)
 
 
-def import_crosswalk(graph, path, *, seed_links: bool = True, progress: Progress | None = None) -> ImportSummary:
+def import_crosswalk(graph, path, *, seed_links: bool = True, allow_shrink: bool = False, projection: bool = True,
+                     progress: Progress | None = None) -> ImportSummary:
     """Import the ESCO ↔ O*NET crosswalk (and the curated seed links) into ``graph/crosswalk``.
 
     Parameters
@@ -90,32 +88,39 @@ def import_crosswalk(graph, path, *, seed_links: bool = True, progress: Progress
         ``esco_onet_crosswalk_Nov2020.csv``.
     seed_links : bool, default True
         Also write :data:`SEED_LINKS` (the links whose both ends exist).
+    allow_shrink : bool, default False
+        Replace a previous import even when the new one has over 10% fewer links.
+    projection : bool, default True
+        Build the projection cache of a store after the switch.
     progress : callable, optional
 
     Raises
     ------
     ImportDataError
-        Wrong columns, or neither ESCO nor O*NET occupations are in the store.
+        Wrong columns, a row cut short, neither ESCO nor O*NET occupations
+        in the store, or the import would shrink the previous one by more
+        than 10%. The store is then unchanged.
     """
-    started = time.perf_counter()
-    say = progress or (lambda _m: None)
+    run = ImportRun(graph, "crosswalk", progress=progress, allow_shrink=allow_shrink, projection=projection)
+    say = run.say
     path = Path(path)
-    fs = FileSet([path])
+    if path.is_dir():
+        raise ImportDataError(f"'{path}' is a folder, not the crosswalk CSV (columns {', '.join(CROSSWALK_COLS)})")
+    fs = run.files([path])
     name = path.name
-    if not fs.find(name) or path.is_dir():
-        raise ImportDataError(f"'{path}' is not the crosswalk CSV (columns {', '.join(CROSSWALK_COLS)})")
+    fs.require([name], what="crosswalk", hint=f"Give the crosswalk CSV (columns {', '.join(CROSSWALK_COLS)})")
     rows = list(fs.rows(name, CROSSWALK_COLS))
     gname = "https://w3id.org/careergraph/graph/crosswalk"
     dataset = f"{CGID}dataset/crosswalk"
     summary = ImportSummary(key="crosswalk", graph=gname, version=Path(name).stem.rsplit("_", 1)[-1])
     role = "https://w3id.org/careergraph/ontology#Role"
-    esco = _existing(graph, {r["concept_uri"].strip() for r in rows}, role)
-    onet = _existing(graph, {_O + r["onet_code"].strip() for r in rows}, role)
-    if not esco and not onet and rows:
-        raise ImportDataError(f"{path}: none of its ESCO or O*NET occupations are in this store; "
-                              "import esco and onet first ('careergraph import esco ...', 'import onet ...')")
-    nt = NTWriter()
-    try:
+    with run:
+        esco = _existing(graph, {r["concept_uri"].strip() for r in rows}, role)
+        onet = _existing(graph, {_O + r["onet_code"].strip() for r in rows}, role)
+        if not esco and not onet and rows:
+            raise ImportDataError(f"{path}: none of its ESCO or O*NET occupations are in this store; "
+                                  "import esco and onet first ('careergraph import esco ...', 'import onet ...')")
+        nt = run.nt
         ds_ref = ref(dataset)
         src = file_node(nt, summary, f"{CGID}file/crosswalk/{name}", name, ds_ref)
         close = f"<{SKOS}closeMatch>"
@@ -164,8 +169,4 @@ def import_crosswalk(graph, path, *, seed_links: bool = True, progress: Progress
                 nt.add(ref(a), f"<{SKOS}{kind}Match>", ref(b))
                 n += 1
             summary.counts["seed_links"] = n
-    except BaseException:
-        nt.discard()
-        raise
-    return finish(graph, nt, summary, dataset=dataset, label="ESCO–O*NET crosswalk (Nesta, Nov 2020)",
-                  progress=say, started=started)
+        return run.finish(summary, fs, dataset=dataset, label="ESCO–O*NET crosswalk (Nesta, Nov 2020)")

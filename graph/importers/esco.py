@@ -22,7 +22,8 @@ extracted folder, or the CSV files themselves. Mapping (see
 * occupationSkillRelations → one ``cg:SkillRequirement`` per (occupation,
   skill), IRI ``cgid:requirement/esco/<occupation-uuid>--<skill-uuid>``, with
   ``cg:requirementLevel`` ``cg:Essential``/``cg:Optional``, plus the
-  shortcuts ``cg:requiresSkill`` and ``cg:essentialSkill``/``cg:optionalSkill``.
+  shortcuts ``cg:requiresSkill`` and ``cg:essentialSkill``/``cg:optionalSkill``,
+  and ``cg:evidence cg:Stated`` (the file states it; imported facts need no quote).
   Requirement nodes carry no ``rdfs:label`` of their own: "occupation – skill"
   is derivable from the two labels, and 124k such literals cost about a
   second of every import.
@@ -36,12 +37,25 @@ summary and skipped: no node is invented for them.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from ..errors import ImportDataError
-from ._common import (CGID, DCT, ESCO_MODEL, PROV, RDF_TYPE, RDFS_LABEL, SKOS, FileSet,
-                      ImportSummary, NTWriter, Progress, cg, finish, lit, ref, split_labels, version_in)
+from ._common import (
+    CGID,
+    DCT,
+    ESCO_MODEL,
+    PROV,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS,
+    ImportRun,
+    ImportSummary,
+    Progress,
+    cg,
+    lit,
+    ref,
+    split_labels,
+)
 from ._common import file_node as _file_node
 
 __all__ = ["ESCO_VERSION", "import_esco"]
@@ -69,6 +83,8 @@ def import_esco(
     paths,
     *,
     language: str = "en",
+    allow_shrink: bool = False,
+    projection: bool = True,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import ESCO into ``graph/esco-v1.1.1``, replacing a previous ESCO import.
@@ -82,6 +98,12 @@ def import_esco(
     language : str, default "en"
         Language of the ``*_<language>.csv`` files to read (labels and
         descriptions). English labels are plain literals, others carry the tag.
+    allow_shrink : bool, default False
+        Replace a previous import even when the new one has over 10% fewer
+        occupations, skills or requirement links
+        (:func:`~careergraph.importers._common.check_shrink`).
+    projection : bool, default True
+        Build the projection cache of a store after the switch.
     progress : callable, optional
         Receives one message per step.
 
@@ -93,8 +115,15 @@ def import_esco(
     Raises
     ------
     ImportDataError
-        A required file is missing, a file lacks expected columns (the message
-        names the file and the columns), or the files name another ESCO version.
+        A required file is missing, an archive is damaged, a file lacks
+        expected columns (the message names the file and the columns), a row
+        is cut short (file and line), the files name another ESCO version, or
+        the import would shrink the previous one by more than 10%. The store
+        is then unchanged.
+    StoreError
+        Another import is writing the store.
+    ImportAborted
+        Ctrl-C; the message says whether the store changed.
 
     Examples
     --------
@@ -114,25 +143,21 @@ def import_esco(
     ...     print(exc)
     '/nowhere.zip' does not exist; give the downloaded zip archives, their extracted folder or the CSV files
     """
-    started = time.perf_counter()
-    say = progress or (lambda _m: None)
+    run = ImportRun(graph, "esco", progress=progress, allow_shrink=allow_shrink, projection=projection)
+    say = run.say
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
-    fs = FileSet(paths)
-    for p in paths:
-        v = version_in(p.name)
-        if v and v != ESCO_VERSION:
-            raise ImportDataError(f"'{p}' is ESCO v{v}; this importer reads the ESCO v{ESCO_VERSION} "
+    fs = run.files(paths)
+    for where, v in fs.declared_versions().items():
+        if v != ESCO_VERSION:
+            raise ImportDataError(f"'{where}' is ESCO v{v}; this importer reads the ESCO v{ESCO_VERSION} "
                                   "CSV layout (download it from https://esco.ec.europa.eu/en/use-esco/download)")
     lang = language.lower()
     names = {k: f"{k}_{lang}.csv" for k in ("occupations", "skills", "ISCOGroups", "skillGroups")}
-    required = [names["occupations"], names["skills"], "occupationSkillRelations.csv"]
-    missing = [n for n in required if not fs.find(n)]
-    if missing:
-        have = sorted(n for n in fs.members if n.endswith(".csv"))
-        raise ImportDataError(
-            f"ESCO files missing from {', '.join(map(str, paths))}: {', '.join(missing)} "
-            f"(found: {', '.join(have[:12]) or 'no CSV files'}). Give both ESCO v{ESCO_VERSION} CSV "
-            f"archives (classification '{lang}' and relations) or their extracted folder")
+    fs.require([names["occupations"], names["skills"], "occupationSkillRelations.csv", names["ISCOGroups"],
+                names["skillGroups"], "broaderRelationsOccPillar.csv", "broaderRelationsSkillPillar.csv",
+                "skillSkillRelations.csv"], what="ESCO",
+               hint=f"Give both ESCO v{ESCO_VERSION} CSV archives (classification '{lang}' and relations) "
+                    "or their extracted folder")
 
     key, ver = "esco", ESCO_VERSION
     gname = f"https://w3id.org/careergraph/graph/esco-v{ver}"
@@ -146,8 +171,9 @@ def import_esco(
     def L(text: str) -> str:
         return lit(text, lang=lang_tag)
 
-    nt = NTWriter()
-    try:
+    with run:
+        nt = run.nt
+
         def file_node(name: str) -> str:
             return _file_node(nt, summary, f"{CGID}file/esco-v{ver}/{name}", name, ds_ref)
 
@@ -163,22 +189,19 @@ def import_esco(
 
         # ISCO groups
         isco: set[str] = set()
-        if fs.find(names["ISCOGroups"]):
-            say(f"reading {names['ISCOGroups']}")
-            src = file_node(names["ISCOGroups"])
-            for r in fs.rows(names["ISCOGroups"], ISCO_COLS):
-                uri = r["conceptUri"]
-                if not uri or uri in isco:
-                    continue
-                isco.add(uri)
-                s = ref(uri)
-                nt.add(s, RDF_TYPE, f"<{ESCO_MODEL}ISCOGroup>")
-                nt.add(s, RDF_TYPE, f"<{SKOS}Concept>")
-                nt.add(s, cg("iscoCode"), lit(r["code"]))
-                nt.add(s, f"<{SKOS}notation>", lit(r["code"]))
-                common(s, src, r["preferredLabel"], r["altLabels"], r["description"])
-        else:
-            summary.warnings.append(f"{names['ISCOGroups']} not found: no ISCO group nodes")
+        say(f"reading {names['ISCOGroups']}")
+        src = file_node(names["ISCOGroups"])
+        for r in fs.rows(names["ISCOGroups"], ISCO_COLS):
+            uri = r["conceptUri"]
+            if not uri or uri in isco:
+                continue
+            isco.add(uri)
+            s = ref(uri)
+            nt.add(s, RDF_TYPE, f"<{ESCO_MODEL}ISCOGroup>")
+            nt.add(s, RDF_TYPE, f"<{SKOS}Concept>")
+            nt.add(s, cg("iscoCode"), lit(r["code"]))
+            nt.add(s, f"<{SKOS}notation>", lit(r["code"]))
+            common(s, src, r["preferredLabel"], r["altLabels"], r["description"])
         summary.counts["isco_groups"] = len(isco)
 
         # Occupations
@@ -220,87 +243,78 @@ def import_esco(
                        ref(f"http://data.europa.eu/esco/skill-reuse-level/{r['reuseLevel'].strip()}"))
             common(s, src, r["preferredLabel"], r["altLabels"], r["description"])
         summary.counts["skills"] = len(skills)
+
         groups: set[str] = set()
-        if fs.find(names["skillGroups"]):
-            say(f"reading {names['skillGroups']}")
-            src = file_node(names["skillGroups"])
-            for r in fs.rows(names["skillGroups"], GROUP_COLS):
-                uri = r["conceptUri"]
-                if not uri or uri in groups or uri in skills:
-                    continue
-                groups.add(uri)
-                s = ref(uri)
-                nt.add(s, RDF_TYPE, f"<{ESCO_MODEL}SkillGroup>")
-                nt.add(s, RDF_TYPE, f"<{SKOS}Concept>")
-                if r["code"]:
-                    nt.add(s, f"<{SKOS}notation>", lit(r["code"]))
-                common(s, src, r["preferredLabel"], r["altLabels"], r["description"])
-        else:
-            summary.warnings.append(f"{names['skillGroups']} not found: no skill group nodes")
+        say(f"reading {names['skillGroups']}")
+        src = file_node(names["skillGroups"])
+        for r in fs.rows(names["skillGroups"], GROUP_COLS):
+            uri = r["conceptUri"]
+            if not uri or uri in groups or uri in skills:
+                continue
+            groups.add(uri)
+            s = ref(uri)
+            nt.add(s, RDF_TYPE, f"<{ESCO_MODEL}SkillGroup>")
+            nt.add(s, RDF_TYPE, f"<{SKOS}Concept>")
+            if r["code"]:
+                nt.add(s, f"<{SKOS}notation>", lit(r["code"]))
+            common(s, src, r["preferredLabel"], r["altLabels"], r["description"])
         summary.counts["skill_groups"] = len(groups)
 
         # Occupation hierarchy
         occ_nodes = occ.keys() | isco
-        if fs.find("broaderRelationsOccPillar.csv"):
-            say("reading broaderRelationsOccPillar.csv")
-            summary.files.append("broaderRelationsOccPillar.csv")
-            n = 0
-            seen: set[tuple[str, str]] = set()
-            for r in fs.rows("broaderRelationsOccPillar.csv", BROADER_COLS):
-                a, b = r["conceptUri"], r["broaderUri"]
-                if a not in occ_nodes or b not in occ_nodes:
-                    summary.dangle("occupation_hierarchy", a if a not in occ_nodes else b)
-                    continue
-                if (a, b) in seen:
-                    continue
-                seen.add((a, b))
-                nt.add(ref(a), broader, ref(b))
-                if a in occ and b in occ:
-                    nt.add(ref(a), cg("broaderRole"), ref(b))
-                n += 1
-            summary.counts["occupation_broader"] = n
-        else:
-            summary.warnings.append("broaderRelationsOccPillar.csv not found: no occupation hierarchy")
+        say("reading broaderRelationsOccPillar.csv")
+        summary.files.append("broaderRelationsOccPillar.csv")
+        n = 0
+        seen: set[tuple[str, str]] = set()
+        for r in fs.rows("broaderRelationsOccPillar.csv", BROADER_COLS):
+            a, b = r["conceptUri"], r["broaderUri"]
+            if a not in occ_nodes or b not in occ_nodes:
+                summary.dangle("occupation_hierarchy", a if a not in occ_nodes else b)
+                continue
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
+            nt.add(ref(a), broader, ref(b))
+            if a in occ and b in occ:
+                nt.add(ref(a), cg("broaderRole"), ref(b))
+            n += 1
+        summary.counts["occupation_broader"] = n
 
         # Skill hierarchy
         skill_nodes = skills.keys() | groups
-        if fs.find("broaderRelationsSkillPillar.csv"):
-            say("reading broaderRelationsSkillPillar.csv")
-            summary.files.append("broaderRelationsSkillPillar.csv")
-            n = 0
-            seen = set()
-            for r in fs.rows("broaderRelationsSkillPillar.csv", BROADER_COLS):
-                a, b = r["conceptUri"], r["broaderUri"]
-                if a not in skill_nodes or b not in skill_nodes:
-                    summary.dangle("skill_hierarchy", a if a not in skill_nodes else b)
-                    continue
-                if (a, b) in seen:
-                    continue
-                seen.add((a, b))
-                nt.add(ref(a), broader, ref(b))
-                n += 1
-            summary.counts["skill_broader"] = n
-        else:
-            summary.warnings.append("broaderRelationsSkillPillar.csv not found: no skill hierarchy")
+        say("reading broaderRelationsSkillPillar.csv")
+        summary.files.append("broaderRelationsSkillPillar.csv")
+        n = 0
+        seen = set()
+        for r in fs.rows("broaderRelationsSkillPillar.csv", BROADER_COLS):
+            a, b = r["conceptUri"], r["broaderUri"]
+            if a not in skill_nodes or b not in skill_nodes:
+                summary.dangle("skill_hierarchy", a if a not in skill_nodes else b)
+                continue
+            if (a, b) in seen:
+                continue
+            seen.add((a, b))
+            nt.add(ref(a), broader, ref(b))
+            n += 1
+        summary.counts["skill_broader"] = n
 
-        if fs.find("skillSkillRelations.csv"):
-            say("reading skillSkillRelations.csv")
-            summary.files.append("skillSkillRelations.csv")
-            n = 0
-            seen = set()
-            props = {"essential": f"<{ESCO_MODEL}relatedEssentialSkill>",
-                     "optional": f"<{ESCO_MODEL}relatedOptionalSkill>"}
-            for r in fs.rows("skillSkillRelations.csv", SKILLSKILL_COLS):
-                a, b, kind = r["originalSkillUri"], r["relatedSkillUri"], r["relationType"].strip()
-                if a not in skills or b not in skills:
-                    summary.dangle("skill_skill", a if a not in skills else b)
-                    continue
-                if kind not in props or (a, b, kind) in seen:
-                    continue
-                seen.add((a, b, kind))
-                nt.add(ref(a), props[kind], ref(b))
-                n += 1
-            summary.counts["skill_skill_relations"] = n
+        say("reading skillSkillRelations.csv")
+        summary.files.append("skillSkillRelations.csv")
+        n = 0
+        seen = set()
+        props = {"essential": f"<{ESCO_MODEL}relatedEssentialSkill>",
+                 "optional": f"<{ESCO_MODEL}relatedOptionalSkill>"}
+        for r in fs.rows("skillSkillRelations.csv", SKILLSKILL_COLS):
+            a, b, kind = r["originalSkillUri"], r["relatedSkillUri"], r["relationType"].strip()
+            if a not in skills or b not in skills:
+                summary.dangle("skill_skill", a if a not in skills else b)
+                continue
+            if kind not in props or (a, b, kind) in seen:
+                continue
+            seen.add((a, b, kind))
+            nt.add(ref(a), props[kind], ref(b))
+            n += 1
+        summary.counts["skill_skill_relations"] = n
 
         # Requirements
         say("reading occupationSkillRelations.csv")
@@ -323,6 +337,7 @@ def import_esco(
         say(f"writing {len(level):,} skill requirements")
         req_base = f"<{CGID}requirement/esco/"
         t_req, p_of, p_skill, p_lvl = cg("SkillRequirement"), cg("requirementOf"), cg("requiredSkill"), cg("requirementLevel")
+        p_ev, stated = cg("evidence"), cg("Stated")  # the file states it (no quote: a data file, not prose)
         p_req, lv = cg("requiresSkill"), {"essential": (cg("Essential"), cg("essentialSkill")),
                                           "optional": (cg("Optional"), cg("optionalSkill"))}
         ess = 0
@@ -337,6 +352,7 @@ def import_esco(
                 f"{node} {p_of} {ro} .",
                 f"{node} {p_skill} {rs} .",
                 f"{node} {p_lvl} {lvl} .",
+                f"{node} {p_ev} {stated} .",
                 f"{node} {in_ds} {ds_ref} .",
                 f"{node} {derived} {src} .",
                 f"{ro} {p_req} {rs} .",
@@ -349,8 +365,5 @@ def import_esco(
         summary.counts["requirements"] = len(level)
         summary.counts["essential"] = ess
         summary.counts["optional"] = len(level) - ess
-    except BaseException:
-        nt.discard()
-        raise
-    say(f"{nt.count:,} triples generated")
-    return finish(graph, nt, summary, dataset=dataset, label=f"ESCO v{ver}", progress=say, started=started)
+        say(f"{nt.count:,} triples generated")
+        return run.finish(summary, fs, dataset=dataset, label=f"ESCO v{ver}")

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -61,11 +60,10 @@ from ._common import (
     RDFS_LABEL,
     XSD,
     ImportSummary,
-    NTWriter,
     Progress,
+    ImportRun,
     cg,
     file_node,
-    finish,
     lit,
     ref,
 )
@@ -152,7 +150,8 @@ def _dec(v: Decimal) -> str:
     return lit(format(v.quantize(Decimal("0.0001")).normalize(), "f"), XSD + "decimal")
 
 
-def import_mcc(graph, path, *, progress: Progress | None = None) -> ImportSummary:
+def import_mcc(graph, path, *, allow_shrink: bool = False, projection: bool = True,
+               progress: Progress | None = None) -> ImportSummary:
     """Import ``mcc_transitions_Occupation_data.csv`` into ``graph/mcc``, replacing a previous import.
 
     Parameters
@@ -161,6 +160,11 @@ def import_mcc(graph, path, *, progress: Progress | None = None) -> ImportSummar
         A store holding the ESCO import.
     path : path
         The CSV file.
+    allow_shrink : bool, default False
+        Replace a previous import even when the new one has over 10% fewer
+        earnings observations.
+    projection : bool, default True
+        Build the projection cache of a store after the switch.
     progress : callable, optional
 
     Returns
@@ -173,11 +177,12 @@ def import_mcc(graph, path, *, progress: Progress | None = None) -> ImportSummar
     ------
     ImportDataError
         The file is missing or unreadable, lacks a column, has a row with the
-        wrong field count or a value outside its scale (file and line), or no
-        occupation of it is in the store.
+        wrong field count or a value outside its scale (file and line), no
+        occupation of it is in the store, or the import would shrink the
+        previous one by more than 10%. The store is then unchanged.
     """
-    started = time.perf_counter()
-    say = progress or (lambda _m: None)
+    run = ImportRun(graph, "mcc", progress=progress, allow_shrink=allow_shrink, projection=projection)
+    say = run.say
     path = Path(path)
     if not path.is_file():
         raise ImportDataError(f"'{path}' does not exist; give Nesta's mcc_transitions_Occupation_data.csv "
@@ -200,16 +205,17 @@ def import_mcc(graph, path, *, progress: Progress | None = None) -> ImportSummar
             raise ImportDataError(f"{where}: annual_earnings {r['annual_earnings']!r} must be > 0")
         parsed.append((uri, r["occupation"], levels, earn))
 
-    typed = run_query(graph, "SELECT DISTINCT ?e ?cls WHERE { ?e a ?cls }", {"cls": ox.NamedNode(_ROLE)}).column("e")
-    roles = {u for u, *_ in parsed} & set(typed)
-    if not roles:
-        raise ImportDataError(f"{path}: none of its {len(parsed)} ESCO occupations is in this store; "
-                              "import ESCO first ('careergraph import esco ...')")
-    summary = ImportSummary(key="mcc", graph="https://w3id.org/careergraph/graph/mcc", version="Nov2020")
-    dataset = f"{CGID}dataset/mcc"
-    ds_ref, in_ds, derived = ref(dataset), cg("inDataset"), f"<{PROV}wasDerivedFrom>"
-    nt = NTWriter()
-    try:
+    with run:
+        typed = run_query(graph, "SELECT DISTINCT ?e ?cls WHERE { ?e a ?cls }",
+                          {"cls": ox.NamedNode(_ROLE)}).column("e")
+        roles = {u for u, *_ in parsed} & set(typed)
+        if not roles:
+            raise ImportDataError(f"{path}: none of its {len(parsed)} ESCO occupations is in this store; "
+                                  "import ESCO first ('careergraph import esco ...')")
+        summary = ImportSummary(key="mcc", graph="https://w3id.org/careergraph/graph/mcc", version="Nov2020")
+        dataset = f"{CGID}dataset/mcc"
+        ds_ref, in_ds, derived = ref(dataset), cg("inDataset"), f"<{PROV}wasDerivedFrom>"
+        nt = run.nt
         src = file_node(nt, summary, f"{CGID}file/mcc/{path.name}", path.name, ds_ref)
         nt.add(src, cg("sha256"), lit(file_sha256(path)))
         source = ref(_SOURCE)
@@ -245,8 +251,4 @@ def import_mcc(graph, path, *, progress: Progress | None = None) -> ImportSummar
                 nt.add(obs, derived, src)
                 counts["earnings"] += 1
         summary.counts = counts
-    except BaseException:
-        nt.discard()
-        raise
-    return finish(graph, nt, summary, dataset=dataset, label="Nesta Mapping Career Causeways occupation data",
-                  progress=say, started=started)
+        return run.finish(summary, None, dataset=dataset, label="Nesta Mapping Career Causeways occupation data")

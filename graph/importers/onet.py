@@ -35,23 +35,36 @@ Mapping (see ``docs/vocabulary.md``):
   a model evaluated against them must not read ``cg:Transition``,
   ``cg:leadsTo`` or ``cg:lateralTo``.
 
-Codes in a ratings file but absent from ``Occupation Data.txt`` are counted as
-dangling and skipped.
+Every requirement and transition carries ``cg:evidence cg:Stated``: the file
+states it (imported facts need no quote). Codes in a ratings file but absent
+from ``Occupation Data.txt`` are counted as dangling and skipped.
 """
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..errors import ImportDataError
 from ..vocab import slugify
-from ._common import (CGID, DCT, PROV, RDF_TYPE, RDFS_LABEL, SKOS, XSD, FileSet, ImportSummary, NTWriter,
-                      Progress, cg, finish, lit, ref)
+from ._common import (
+    CGID,
+    DCT,
+    PROV,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS,
+    XSD,
+    ImportRun,
+    ImportSummary,
+    Progress,
+    cg,
+    lit,
+    ref,
+)
 from ._common import file_node as _file_node
 
-__all__ = ["ESSENTIAL_IMPORTANCE", "import_onet"]
+__all__ = ["ESSENTIAL_IMPORTANCE", "ONET_FILES", "import_onet"]
 
 #: O*NET importance (IM, 1–5) from which a skill counts as essential.
 ESSENTIAL_IMPORTANCE = Decimal("3.0")
@@ -87,15 +100,25 @@ def _fmt(d: Decimal) -> str:
     return lit(format(d.quantize(Decimal("0.0001")).normalize(), "f"), XSD + "decimal")
 
 
-def import_onet(graph, folder, *, progress: Progress | None = None) -> ImportSummary:
+#: The files an O*NET import reads, all required (a folder missing one would silently shrink the source).
+ONET_FILES = (OCC_FILE, SKILLS_FILE, TECH_FILE, RELATED_FILE)
+
+
+def import_onet(graph, folder, *, allow_shrink: bool = False, projection: bool = True,
+                progress: Progress | None = None) -> ImportSummary:
     """Import the O*NET folder into ``graph/onet``, replacing a previous O*NET import.
 
     Parameters
     ----------
-    graph : rdflib.Dataset
+    graph : Backend
+        A graph opened with :func:`careergraph.open_graph` (usually on disk).
     folder : path
-        Folder holding ``Occupation Data.txt`` (required), and any of
-        ``Skills.txt``, ``Technology Skills.txt``, ``Related Occupations.txt``.
+        Folder holding the O*NET text files :data:`ONET_FILES`.
+    allow_shrink : bool, default False
+        Replace a previous import even when the new one has over 10% fewer
+        occupations, skills or requirement links.
+    projection : bool, default True
+        Build the projection cache of a store after the switch.
     progress : callable, optional
 
     Returns
@@ -105,22 +128,36 @@ def import_onet(graph, folder, *, progress: Progress | None = None) -> ImportSum
     Raises
     ------
     ImportDataError
-        ``Occupation Data.txt`` is missing or a file lacks the expected columns.
+        A file is missing, lacks the expected columns, has a row cut short
+        (file and line) or a value that is not a number, or the import would
+        shrink the previous one by more than 10%. The store is then unchanged.
+    StoreError
+        Another import is writing the store.
+
+    Examples
+    --------
+    >>> from careergraph import open_graph
+    >>> try:
+    ...     import_onet(open_graph(), "/nowhere")
+    ... except ImportDataError as exc:
+    ...     print(str(exc)[:60])
+    '/nowhere' does not exist; give the downloaded zip archives,
     """
-    started = time.perf_counter()
-    say = progress or (lambda _m: None)
+    run = ImportRun(graph, "onet", progress=progress, allow_shrink=allow_shrink, projection=projection)
+    say = run.say
     folder = Path(folder)
-    fs = FileSet([folder])
-    if not fs.find(OCC_FILE):
-        raise ImportDataError(f"'{folder}' holds no '{OCC_FILE}' (columns {', '.join(OCC_COLS)}); "
-                              "give the folder of the O*NET database text files")
+    fs = run.files([folder])
+    fs.require(ONET_FILES, what="O*NET",
+               hint="Give the folder of the O*NET database text files (tab-separated, with header rows)")
     gname = "https://w3id.org/careergraph/graph/onet"
     dataset = f"{CGID}dataset/onet"
     summary = ImportSummary(key="onet", graph=gname, version="")
     ds_ref, in_ds, derived = ref(dataset), cg("inDataset"), f"<{PROV}wasDerivedFrom>"
     broader, t_req = f"<{SKOS}broader>", cg("SkillRequirement")
-    nt = NTWriter()
-    try:
+    stated = f"{cg('evidence')} {cg('Stated')} ."  # the file states it (no quote: a data file, not prose)
+    with run:
+        nt = run.nt
+
         def file_node(name: str) -> str:
             return _file_node(nt, summary, f"{CGID}file/onet/{slugify(name)}", name, ds_ref)
 
@@ -183,138 +220,126 @@ def import_onet(graph, folder, *, progress: Progress | None = None) -> ImportSum
             o = _occ(code)
             return [f"{node} {RDF_TYPE} {t_req} .", f"{node} {RDFS_LABEL} {lit(label)} .",
                     f"{node} {cg('requirementOf')} {o} .", f"{node} {cg('requiredSkill')} {skill} .",
-                    f"{node} {cg('requirementLevel')} {lvl} .", f"{node} {in_ds} {ds_ref} .",
-                    f"{node} {derived} {src} .", f"{o} {cg('requiresSkill')} {skill} .",
+                    f"{node} {cg('requirementLevel')} {lvl} .", f"{node} {stated}",
+                    f"{node} {in_ds} {ds_ref} .", f"{node} {derived} {src} .", f"{o} {cg('requiresSkill')} {skill} .",
                     f"{o} {short} {skill} ."] + extra
 
-        if fs.find(SKILLS_FILE):
-            say(f"reading {SKILLS_FILE}")
-            src = file_node(SKILLS_FILE)
-            skills: dict[str, str] = {}
-            ratings: dict[tuple[str, str], dict[str, Decimal]] = {}
-            for i, r in enumerate(fs.rows(SKILLS_FILE, SKILL_COLS, delimiter="\t"), start=2):
-                code, el, scale = r["O*NET-SOC Code"].strip(), r["Element ID"].strip(), r["Scale ID"].strip()
-                if code not in titles:
-                    summary.dangle("skills_occupation", code)
-                    continue
-                if scale not in ("IM", "LV"):
-                    continue
-                skills.setdefault(el, r["Element Name"].strip())
-                ratings.setdefault((code, el), {})[scale] = _dec(r["Data Value"], f"{fs.where(SKILLS_FILE)}:{i}")
-            for el, name in skills.items():
-                s = ref(f"{ONET}skill/{el}")
-                nt.add(s, RDF_TYPE, cg("Skill"))
-                nt.add(s, RDFS_LABEL, lit(name))
-                nt.add(s, cg("skillKind"), cg("TechnicalSkill"))
-                nt.add(s, f"<{SKOS}notation>", lit(el))
-                mark(s, src)
-            buf: list[str] = []
-            ess = 0
-            for (code, el), sc in ratings.items():
-                if "IM" not in sc:
-                    summary.dangle("skills_without_importance", f"{code} {el}")
-                    continue
-                im = sc["IM"]
-                essential = im >= ESSENTIAL_IMPORTANCE
-                ess += essential
-                node = ref(f"{CGID}requirement/onet/{code}--{el}")
-                extra = [f"{node} {cg('importance')} {_fmt(max(Decimal(0), min(Decimal(1), (im - 1) / 4)))} ."]
-                if "LV" in sc:
-                    extra.append(f"{node} {cg('proficiencyLevel')} "
-                                 f"{_fmt(max(Decimal(0), min(Decimal(1), sc['LV'] / 7)))} .")
-                buf += requirement(node, code, ref(f"{ONET}skill/{el}"), essential, src,
-                                   f"{titles[code]} – {skills[el]}", extra)
-            nt.lines(buf)
-            summary.counts["skills"] = len(skills)
-            summary.counts["skill_requirements"] = len(ratings)
-            summary.counts["skill_requirements_essential"] = ess
-        else:
-            summary.warnings.append(f"{SKILLS_FILE} not found: no skill ratings")
+        say(f"reading {SKILLS_FILE}")
+        src = file_node(SKILLS_FILE)
+        skills: dict[str, str] = {}
+        ratings: dict[tuple[str, str], dict[str, Decimal]] = {}
+        for i, r in enumerate(fs.rows(SKILLS_FILE, SKILL_COLS, delimiter="\t"), start=2):
+            code, el, scale = r["O*NET-SOC Code"].strip(), r["Element ID"].strip(), r["Scale ID"].strip()
+            if code not in titles:
+                summary.dangle("skills_occupation", code)
+                continue
+            if scale not in ("IM", "LV"):
+                continue
+            skills.setdefault(el, r["Element Name"].strip())
+            ratings.setdefault((code, el), {})[scale] = _dec(r["Data Value"], f"{fs.where(SKILLS_FILE)}:{i}")
+        for el, name in skills.items():
+            s = ref(f"{ONET}skill/{el}")
+            nt.add(s, RDF_TYPE, cg("Skill"))
+            nt.add(s, RDFS_LABEL, lit(name))
+            nt.add(s, cg("skillKind"), cg("TechnicalSkill"))
+            nt.add(s, f"<{SKOS}notation>", lit(el))
+            mark(s, src)
+        buf: list[str] = []
+        ess = 0
+        for (code, el), sc in ratings.items():
+            if "IM" not in sc:
+                summary.dangle("skills_without_importance", f"{code} {el}")
+                continue
+            im = sc["IM"]
+            essential = im >= ESSENTIAL_IMPORTANCE
+            ess += essential
+            node = ref(f"{CGID}requirement/onet/{code}--{el}")
+            extra = [f"{node} {cg('importance')} {_fmt(max(Decimal(0), min(Decimal(1), (im - 1) / 4)))} ."]
+            if "LV" in sc:
+                extra.append(f"{node} {cg('proficiencyLevel')} "
+                             f"{_fmt(max(Decimal(0), min(Decimal(1), sc['LV'] / 7)))} .")
+            buf += requirement(node, code, ref(f"{ONET}skill/{el}"), essential, src,
+                               f"{titles[code]} – {skills[el]}", extra)
+        nt.lines(buf)
+        summary.counts["skills"] = len(skills)
+        summary.counts["skill_requirements"] = len(ratings)
+        summary.counts["skill_requirements_essential"] = ess
 
-        if fs.find(TECH_FILE):
-            say(f"reading {TECH_FILE}")
-            src = file_node(TECH_FILE)
-            commodities: dict[str, str] = {}
-            products: dict[str, dict] = {}
-            links: dict[tuple[str, str], bool] = {}
-            for r in fs.rows(TECH_FILE, TECH_COLS, delimiter="\t"):
-                code, ex, cc = r["O*NET-SOC Code"].strip(), r["Example"].strip(), r["Commodity Code"].strip()
-                if code not in titles:
-                    summary.dangle("technology_occupation", code)
-                    continue
-                if not ex or not cc:
-                    continue
-                hot = r["Hot Technology"].strip().upper() == "Y"
-                commodities.setdefault(cc, r["Commodity Title"].strip())
-                slug = _product_slug(ex) or cc
-                p = products.setdefault(slug, {"label": ex, "commodities": set(), "hot": False})
-                p["commodities"].add(cc)
-                p["hot"] |= hot
-                links[(code, slug)] = links.get((code, slug), False) or hot
-            for cc, title in commodities.items():
-                s = ref(f"{ONET}technology/{cc}")
-                nt.add(s, RDF_TYPE, cg("Skill"))
-                nt.add(s, RDFS_LABEL, lit(title))
-                nt.add(s, cg("skillKind"), cg("Technology"))
-                nt.add(s, f"<{SKOS}notation>", lit(cc))
-                mark(s, src)
-            for slug, p in products.items():
-                s = ref(f"{ONET}technology/product/{slug}")
-                nt.add(s, RDF_TYPE, cg("Skill"))
-                nt.add(s, RDFS_LABEL, lit(p["label"]))
-                nt.add(s, cg("skillKind"), cg("Technology"))
-                nt.add(s, cg("hotTechnology"), lit("true" if p["hot"] else "false", XSD + "boolean"))
-                for cc in sorted(p["commodities"]):
-                    nt.add(s, broader, ref(f"{ONET}technology/{cc}"))
-                mark(s, src)
-            buf = []
-            for (code, slug), hot in links.items():
-                node = ref(f"{CGID}requirement/onet/{code}--tech-{slug}")
-                buf += requirement(node, code, ref(f"{ONET}technology/product/{slug}"), hot, src,
-                                   f"{titles[code]} – {products[slug]['label']}", [])
-            nt.lines(buf)
-            summary.counts["technology_commodities"] = len(commodities)
-            summary.counts["technology_products"] = len(products)
-            summary.counts["technology_requirements"] = len(links)
-            summary.counts["technology_requirements_hot"] = sum(links.values())
-        else:
-            summary.warnings.append(f"{TECH_FILE} not found: no technology skills")
+        say(f"reading {TECH_FILE}")
+        src = file_node(TECH_FILE)
+        commodities: dict[str, str] = {}
+        products: dict[str, dict] = {}
+        links: dict[tuple[str, str], bool] = {}
+        for r in fs.rows(TECH_FILE, TECH_COLS, delimiter="\t"):
+            code, ex, cc = r["O*NET-SOC Code"].strip(), r["Example"].strip(), r["Commodity Code"].strip()
+            if code not in titles:
+                summary.dangle("technology_occupation", code)
+                continue
+            if not ex or not cc:
+                continue
+            hot = r["Hot Technology"].strip().upper() == "Y"
+            commodities.setdefault(cc, r["Commodity Title"].strip())
+            slug = _product_slug(ex) or cc
+            p = products.setdefault(slug, {"label": ex, "commodities": set(), "hot": False})
+            p["commodities"].add(cc)
+            p["hot"] |= hot
+            links[(code, slug)] = links.get((code, slug), False) or hot
+        for cc, title in commodities.items():
+            s = ref(f"{ONET}technology/{cc}")
+            nt.add(s, RDF_TYPE, cg("Skill"))
+            nt.add(s, RDFS_LABEL, lit(title))
+            nt.add(s, cg("skillKind"), cg("Technology"))
+            nt.add(s, f"<{SKOS}notation>", lit(cc))
+            mark(s, src)
+        for slug, p in products.items():
+            s = ref(f"{ONET}technology/product/{slug}")
+            nt.add(s, RDF_TYPE, cg("Skill"))
+            nt.add(s, RDFS_LABEL, lit(p["label"]))
+            nt.add(s, cg("skillKind"), cg("Technology"))
+            nt.add(s, cg("hotTechnology"), lit("true" if p["hot"] else "false", XSD + "boolean"))
+            for cc in sorted(p["commodities"]):
+                nt.add(s, broader, ref(f"{ONET}technology/{cc}"))
+            mark(s, src)
+        buf = []
+        for (code, slug), hot in links.items():
+            node = ref(f"{CGID}requirement/onet/{code}--tech-{slug}")
+            buf += requirement(node, code, ref(f"{ONET}technology/product/{slug}"), hot, src,
+                               f"{titles[code]} – {products[slug]['label']}", [])
+        nt.lines(buf)
+        summary.counts["technology_commodities"] = len(commodities)
+        summary.counts["technology_products"] = len(products)
+        summary.counts["technology_requirements"] = len(links)
+        summary.counts["technology_requirements_hot"] = sum(links.values())
 
-        if fs.find(RELATED_FILE):
-            say(f"reading {RELATED_FILE}")
-            src = file_node(RELATED_FILE)
-            n = 0
-            seen: set[tuple[str, str]] = set()
-            buf = []
-            for i, r in enumerate(fs.rows(RELATED_FILE, REL_COLS, delimiter="\t"), start=2):
-                a, b = r["O*NET-SOC Code"].strip(), r["Related O*NET-SOC Code"].strip()
-                if a not in titles or b not in titles:
-                    summary.dangle("related_occupation", a if a not in titles else b)
-                    continue
-                if (a, b) in seen or a == b:
-                    continue
-                seen.add((a, b))
-                try:
-                    rank = int(r["Index"].strip())
-                except ValueError:
-                    raise ImportDataError(f"{fs.where(RELATED_FILE)}:{i}: 'Index' {r['Index']!r} "
-                                          "is not an integer") from None
-                t = ref(f"{CGID}transition/onet/{a}--{b}")
-                buf += [f"{t} {RDF_TYPE} {cg('Transition')} .",
-                        f"{t} {RDFS_LABEL} {lit(titles[a] + ' → ' + titles[b])} .",
-                        f"{t} {cg('fromRole')} {_occ(a)} .", f"{t} {cg('toRole')} {_occ(b)} .",
-                        f"{t} {cg('transitionKind')} {cg('LateralMove')} .",
-                        f"{t} {cg('relatednessTier')} {lit(r['Relatedness Tier'].strip())} .",
-                        f"{t} {cg('relatednessRank')} {lit(rank, XSD + 'integer')} .",
-                        f"{t} {in_ds} {ds_ref} .", f"{t} {derived} {src} .",
-                        f"{_occ(a)} {cg('lateralTo')} {_occ(b)} .", f"{_occ(a)} {cg('leadsTo')} {_occ(b)} ."]
-                n += 1
-            nt.lines(buf)
-            summary.counts["transitions"] = n
-        else:
-            summary.warnings.append(f"{RELATED_FILE} not found: no related occupations")
-    except BaseException:
-        nt.discard()
-        raise
-    say(f"{nt.count:,} triples generated")
-    return finish(graph, nt, summary, dataset=dataset, label="O*NET", progress=say, started=started)
+        say(f"reading {RELATED_FILE}")
+        src = file_node(RELATED_FILE)
+        n = 0
+        seen: set[tuple[str, str]] = set()
+        buf = []
+        for i, r in enumerate(fs.rows(RELATED_FILE, REL_COLS, delimiter="\t"), start=2):
+            a, b = r["O*NET-SOC Code"].strip(), r["Related O*NET-SOC Code"].strip()
+            if a not in titles or b not in titles:
+                summary.dangle("related_occupation", a if a not in titles else b)
+                continue
+            if (a, b) in seen or a == b:
+                continue
+            seen.add((a, b))
+            try:
+                rank = int(r["Index"].strip())
+            except ValueError:
+                raise ImportDataError(f"{fs.where(RELATED_FILE)}:{i}: 'Index' {r['Index']!r} "
+                                      "is not an integer") from None
+            t = ref(f"{CGID}transition/onet/{a}--{b}")
+            buf += [f"{t} {RDF_TYPE} {cg('Transition')} .",
+                    f"{t} {RDFS_LABEL} {lit(titles[a] + ' → ' + titles[b])} .",
+                    f"{t} {cg('fromRole')} {_occ(a)} .", f"{t} {cg('toRole')} {_occ(b)} .",
+                    f"{t} {cg('transitionKind')} {cg('LateralMove')} .", f"{t} {stated}",
+                    f"{t} {cg('relatednessTier')} {lit(r['Relatedness Tier'].strip())} .",
+                    f"{t} {cg('relatednessRank')} {lit(rank, XSD + 'integer')} .",
+                    f"{t} {in_ds} {ds_ref} .", f"{t} {derived} {src} .",
+                    f"{_occ(a)} {cg('lateralTo')} {_occ(b)} .", f"{_occ(a)} {cg('leadsTo')} {_occ(b)} ."]
+            n += 1
+        nt.lines(buf)
+        summary.counts["transitions"] = n
+        say(f"{nt.count:,} triples generated")
+        return run.finish(summary, None, dataset=dataset, label="O*NET")
