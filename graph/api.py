@@ -62,13 +62,18 @@ _PROFILE = {"about": "role-profile", "skills": "profile-skills", "education": "p
 
 
 class CareerGraph:
-    """A career graph: the built-in seed graph, an on-disk store, or a given graph.
+    """A career graph: the built-in seed graph, an on-disk store, a SPARQL 1.1 server, or a given graph.
 
     Parameters
     ----------
     store : path, optional
         Folder of an on-disk store made by ``careergraph import``; ``None``
-        (default) opens the built-in Machine Learning career graph.
+        (default, and no ``endpoint``) opens the built-in Machine Learning
+        career graph.
+    endpoint : str, optional
+        The SPARQL 1.1 query endpoint of a server holding the graph (see
+        :func:`careergraph.open_graph`, which also takes the update and
+        Graph Store endpoints and a timeout: open it there and pass ``graph``).
     source : str, optional
         Resolve names only within one dataset (``seed``, ``esco``, ``onet``).
     graph : Backend, optional
@@ -82,9 +87,10 @@ class CareerGraph:
         Where the graph lives; query it with :meth:`query` or :meth:`sparql`.
     """
 
-    def __init__(self, store: str | os.PathLike | None = None, *, source: str | None = None,
-                 graph: Backend | None = None, progress: Callable[[str], None] | None = None):
-        self.graph = graph if graph is not None else open_graph(store)
+    def __init__(self, store: str | os.PathLike | None = None, *, endpoint: str | None = None,
+                 source: str | None = None, graph: Backend | None = None,
+                 progress: Callable[[str], None] | None = None):
+        self.graph = graph if graph is not None else open_graph(store, endpoint=endpoint)
         self.source = source
         self.progress = progress
 

@@ -40,8 +40,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InvalidParameter
-from .paths import _education as _degree_change
-from .paths import _salary as _salary_change
+from .paths import education_change, salary_change
 from .projection import Projection
 from .recommend import gap
 from .similarity import MoveModel, default_model, top_roles
@@ -88,9 +87,9 @@ def direction(proj: Projection, u: str, v: str) -> dict[str, Any]:
     for key, name, tol in (("job_zone", "job_zone", 0.5), ("education", "education_level", 0.25)):
         a, b = la.get(key), lb.get(key)
         out[name] = {"from": a, "to": b, "change": _change(a, b, tol)}
-    out["degree"] = _degree_change(proj, u, v)
+    out["degree"] = education_change(proj, u, v)
     out["earnings"] = [{**e, "ratio": e["to"] / e["from"] if e["from"] and e["to"] is not None else None}
-                       for e in _salary_change(proj, u, v)]
+                       for e in salary_change(proj, u, v)]
     return out
 
 

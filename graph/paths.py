@@ -60,7 +60,8 @@ from .overlap import jaccard_matrix
 from .projection import Projection
 from .similarity import default_model
 
-__all__ = ["BY", "PathResult", "Step", "edge_cost", "find_path", "lateral_graph", "path_cost"]
+__all__ = ["BY", "PathResult", "Step", "edge_cost", "education_change", "find_path", "lateral_graph", "path_cost",
+           "salary_change"]
 
 #: The cost models of :func:`find_path`.
 BY = ("steps", "years", "skills")
@@ -248,7 +249,23 @@ def _main_degree(entries: list[dict[str, Any]] | None) -> dict[str, Any] | None:
     return entries[0]
 
 
-def _education(proj: Projection, u: str, v: str) -> dict[str, Any]:
+def education_change(proj: Projection, u: str, v: str) -> dict[str, Any]:
+    """The degree a move from role ``u`` to role ``v`` asks for, against the one ``u`` asks for.
+
+    Returns ``{"from", "to", "change", "fields"}``: each role's main degree
+    (minimum, else typical, else preferred), ``change`` one of ``higher``,
+    ``lower``, ``same``, ``unknown``, ``stated for the new role only``, and
+    the fields of study of ``v``'s degree. ``path`` and ``next`` both explain
+    a move with it.
+
+    Examples
+    --------
+    >>> from careergraph import open_graph
+    >>> from careergraph.projection import project
+    >>> cgr = "https://w3id.org/careergraph/id/role/"
+    >>> education_change(project(open_graph()), cgr + "ml-engineer", cgr + "ml-engineer")["change"]
+    'unknown'
+    """
     edu = proj.education
     a, b = _main_degree(edu.get(u)), _main_degree(edu.get(v))
     if a is None and b is None:
@@ -268,7 +285,14 @@ def _salary_by_source(rows: list[dict[str, Any]] | None) -> dict[str, dict[str, 
     return out
 
 
-def _salary(proj: Projection, u: str, v: str) -> list[dict[str, Any]]:
+def salary_change(proj: Projection, u: str, v: str) -> list[dict[str, Any]]:
+    """The salary figures of roles ``u`` and ``v``, side by side per source that publishes either.
+
+    One entry per source: ``{"source", "statistic", "currency", "from", "to",
+    "change"}`` (the median where a source gives one, its latest year);
+    ``change`` is None unless the source gives both figures, so figures of
+    different publishers are never subtracted.
+    """
     sal = proj.salaries
     a, b = _salary_by_source(sal.get(u)), _salary_by_source(sal.get(v))
     out = []
@@ -299,7 +323,7 @@ def _explain(proj: Projection, g: nx.DiGraph, roles: list[str], by: str, cost_fn
                           skill_evidence={label[proj.skills[j]]: e for j in new
                                           if (e := proj.evidence(v, j)) is not None},
                           source=None if d.get("source") is None else str(d["source"]),
-                          education=_education(proj, u, v), salary=_salary(proj, u, v)))
+                          education=education_change(proj, u, v), salary=salary_change(proj, u, v)))
     res = PathResult(roles=list(roles), labels=[proj.role_labels[r] for r in roles], steps=steps,
                      cost=float(sum(s.cost for s in steps)), by=by)
     unknown = res.unknown_years

@@ -391,6 +391,7 @@ _CTRL_C = textwrap.dedent("""
     def slow(fn, *a, **k):  # a bulk load of a big source: seconds inside one Rust call
         if getattr(fn, "__name__", "") == "bulk_load":
             def late(*a, **k):
+                print("test: a bulk load begins", file=sys.stderr, flush=True)
                 time.sleep(20)
                 return fn(*a, **k)
             return real(late, *a, **k)
@@ -412,7 +413,7 @@ def test_ctrl_c_says_import_aborted_store_unchanged(esco_slice, tmp_path):
     try:
         deadline = time.monotonic() + 60
         for line in proc.stderr:
-            if "loading into" in line:
+            if "test: a bulk load begins" in line:
                 break
             assert time.monotonic() < deadline
         proc.send_signal(signal.SIGINT)

@@ -248,3 +248,33 @@ def test_new_data_is_served_without_a_restart():
     slow.get("/api/status")
     slow.get("/api/status")
     assert len(calls) == n + 1, "with --refresh-every the graph is looked at once per interval"
+
+
+def test_a_running_server_serves_an_import_once_it_has_finished(tmp_path):
+    # the store's generations: an import into a store that serve holds open is not refused, and the
+    # server moves to the new data at its next look (--refresh-every 0: before every request)
+    from careergraph.store import SourceRecord, replace_source
+
+    store = tmp_path / "store"
+    served = open_graph(store, create=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        c = TestClient(create_app(served, refresh_every=0))
+    before = c.get("/api/status").json()
+    assert before["sources"] == [] and not c.get("/api/roles", params={"q": "Quokka Wrangler"}).json()["results"]
+    role = "https://w3id.org/careergraph/id/role/quokka-wrangler"
+    nt = tmp_path / "new.nt"
+    nt.write_text(f'<{role}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                  '<https://w3id.org/careergraph/ontology#Role> .\n'
+                  f'<{role}> <http://www.w3.org/2000/01/rdf-schema#label> "Quokka Wrangler"@en .\n')
+    writer = open_graph(store)  # another handle, as another process would have
+    replace_source(writer, nt, SourceRecord(key="test", graph="https://w3id.org/careergraph/graph/test",
+                                            dataset="https://w3id.org/careergraph/id/dataset/test", label="Test",
+                                            version="1", imported="2026-12-01T00:00:00Z", triples=2,
+                                            files=("new.nt",)))
+    writer.close()
+    after = c.get("/api/status").json()
+    assert [s["key"] for s in after["sources"]] == ["test"] and after["roles"] == before["roles"] + 1
+    assert [r["label"] for r in c.get("/api/roles", params={"q": "Quokka Wrangler"}).json()["results"]] == \
+        ["Quokka Wrangler"]
+    served.close()

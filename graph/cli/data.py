@@ -8,13 +8,13 @@ import click
 
 from ..importers import import_crosswalk, import_esco, import_onet
 from ..importers.mcc import import_mcc
-from ..store import ImportAborted, drop_source, list_sources, publish
+from ..store import ImportAborted, drop_source, list_sources, open_graph, publish
 from .base import EXIT_NO_RESULT, cli, common_options, emit, progress, store_option
 
 __all__ = ["drop_cmd", "import_group", "sources_cmd"]
 
 
-def _open(obj):
+def _open(obj, *, create: bool = True):
     """The graph to write: a store folder (created when missing) or a server's update endpoint."""
     if obj.store is None and obj.endpoint is None:
         raise click.UsageError("imports need an on-disk store or a server: give --store DIR, or --endpoint URL "
@@ -22,7 +22,7 @@ def _open(obj):
     if obj.endpoint is not None and obj.update_endpoint is None:
         raise click.UsageError(f"writing to {obj.endpoint} needs its SPARQL update endpoint: give "
                                "--update-endpoint URL (Virtuoso takes updates at its /sparql URL too)")
-    return obj.open(create=True)
+    return obj.open(create=create)
 
 
 def _import(obj, run) -> None:
@@ -165,7 +165,7 @@ def import_mcc_cmd(obj, file, allow_shrink: bool, no_projection: bool, fmt: str)
 def sources_cmd(obj, fmt: str) -> None:
     """List the imported sources: key, version, import date, triples, named graph, files."""
     try:
-        recs = [r.as_dict() for r in list_sources(_open(obj))]
+        recs = [r.as_dict() for r in list_sources(obj.graph)]
     finally:
         obj.release()
     if not recs:
@@ -184,7 +184,7 @@ def sources_cmd(obj, fmt: str) -> None:
 def drop_cmd(obj, source: str) -> None:
     """Remove one imported source (its named graph and its record)."""
     try:
-        rec = drop_source(_open(obj), source, progress=progress)
+        rec = drop_source(_open(obj, create=False), source, progress=progress)
     except KeyboardInterrupt:
         raise ImportAborted("drop aborted; store unchanged") from None
     finally:
