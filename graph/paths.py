@@ -24,8 +24,10 @@ sources). Three costs:
 Single routes use :func:`networkx.bidirectional_dijkstra`; ``alternatives=K``
 uses Yen's algorithm (:func:`networkx.shortest_simple_paths`): K distinct
 routes in non-decreasing cost. ``lateral=True`` adds inferred moves (kind
-``"inferred"``, both directions) between roles whose skill Jaccard is at least
-``min_overlap``; they are clearly marked in each step. ``via`` routes through a
+``"inferred"``) from each role to its :data:`LATERAL_TOP` best moves by the one
+move model (:func:`careergraph.similarity.default_model`, the model of
+``next``, ``similar`` and ``recommend``) that score at least ``min_score``
+and are not stated; they are clearly marked in each step. ``via`` routes through a
 role (the best route to it, then the best from it; with ``alternatives`` the K
 best such concatenations).
 
@@ -56,12 +58,16 @@ import networkx as nx
 import numpy as np
 
 from .errors import InvalidParameter, NoCareerPath
-from .overlap import jaccard_matrix
 from .projection import Projection
 from .similarity import default_model
 
-__all__ = ["BY", "PathResult", "Step", "edge_cost", "education_change", "find_path", "lateral_graph", "path_cost",
-           "salary_change"]
+__all__ = ["BY", "LATERAL_TOP", "PathResult", "Step", "edge_cost", "education_change", "find_path", "lateral_graph",
+           "path_cost", "salary_change"]
+
+#: ``lateral=True``: the inferred moves out of a role are at most its this many best by the move model.
+LATERAL_TOP = 10
+#: Rows of move-model scores computed at once when inferring moves (bounds memory on a big store).
+_LATERAL_CHUNK = 256
 
 #: The cost models of :func:`find_path`.
 BY = ("steps", "years", "skills")
@@ -202,12 +208,16 @@ def path_cost(proj: Projection, roles: list[str], by: str = "steps", *, have: It
     return float(sum(f(u, v, g.edges[u, v]) for u, v in zip(roles, roles[1:])))
 
 
-def lateral_graph(proj: Projection, min_overlap: float = 0.3) -> nx.DiGraph:
-    """The transition graph plus inferred moves between skill-overlapping roles.
+def lateral_graph(proj: Projection, min_score: float = 0.3) -> nx.DiGraph:
+    """The transition graph plus the moves the move model infers.
 
-    Every ordered pair of distinct roles with skill Jaccard ``>= min_overlap``
-    (computed with one sparse product) and no stated move gets an edge of kind
-    ``"inferred"`` with unknown years and a ``source`` saying why. Cached per
+    From each role, its :data:`LATERAL_TOP` best moves by
+    :func:`careergraph.similarity.default_model` (the model ``next`` ranks
+    by: content, known and neighbours' moves, direction) that score
+    ``>= min_score`` and are not stated get an edge of kind ``"inferred"``
+    with unknown years and a ``source`` giving the score. A role's twins in
+    other sources are left out (``same-as`` joins them). Scores are computed
+    in blocks of rows, so memory stays bounded on a big store. Cached per
     projection and threshold.
 
     Examples
@@ -219,21 +229,33 @@ def lateral_graph(proj: Projection, min_overlap: float = 0.3) -> nx.DiGraph:
     >>> g.edges[cgr + "architect", cgr + "lead"]["kind"], g.edges[cgr + "lead", cgr + "architect"]["kind"]
     ('inferred', 'lateral')
     """
-    if not 0 < min_overlap <= 1:
-        raise InvalidParameter(f"min_overlap must be in (0, 1], got {min_overlap}")
-    return proj.derived(_lateral, float(min_overlap))
+    if not 0 < min_score <= 1:
+        raise InvalidParameter(f"min_score must be in (0, 1], got {min_score}")
+    return proj.derived(_lateral, float(min_score))
 
 
-def _lateral(proj: Projection, min_overlap: float) -> nx.DiGraph:
+def _lateral(proj: Projection, min_score: float) -> nx.DiGraph:
     g = proj.transitions.copy()
-    if proj.roles:
-        jac = jaccard_matrix(proj.binary())
-        np.fill_diagonal(jac, 0.0)
-        for i, j in np.argwhere(jac >= min_overlap - 1e-12).tolist():
-            u, v = proj.roles[i], proj.roles[j]
-            if not g.has_edge(u, v):
-                g.add_edge(u, v, kind="inferred", years=None, tier=None, rank=None,
-                           source=f"inferred: skill Jaccard {jac[i, j]:.2f} >= {min_overlap:g}")
+    n = len(proj.roles)
+    if n < 2:
+        return g
+    model = default_model(proj)
+    k = min(LATERAL_TOP, n - 1)
+    for start in range(0, n, _LATERAL_CHUNK):
+        rows = np.arange(start, min(n, start + _LATERAL_CHUNK))
+        scores = model.score_rows(rows)
+        scores[np.arange(len(rows)), rows] = -np.inf  # never a move to itself
+        for r, i in enumerate(rows.tolist()):
+            scores[r, model.twins[i]] = -np.inf
+        best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        for r, i in enumerate(rows.tolist()):
+            u = proj.roles[i]
+            for j in sorted(best[r].tolist(), key=lambda j: (-scores[r, j], j)):
+                score = float(scores[r, j])
+                v = proj.roles[j]
+                if score >= min_score - 1e-12 and not g.has_edge(u, v):
+                    g.add_edge(u, v, kind="inferred", years=None, tier=None, rank=None,
+                               source=f"inferred: move model score {score:.2f} >= {min_score:g}")
     return g
 
 
@@ -306,7 +328,7 @@ def salary_change(proj: Projection, u: str, v: str) -> list[dict[str, Any]]:
 
 
 def _explain(proj: Projection, g: nx.DiGraph, roles: list[str], by: str, cost_fn: Callable,
-             have: frozenset[int], unknown_years: float, min_overlap: float) -> PathResult:
+             have: frozenset[int], unknown_years: float, min_score: float) -> PathResult:
     held = set(have) | set(proj.skill_set(roles[0]))
     steps = []
     for u, v in zip(roles, roles[1:]):
@@ -335,7 +357,7 @@ def _explain(proj: Projection, g: nx.DiGraph, roles: list[str], by: str, cost_fn
             res.notes.append(f"typical years unknown for {unknown} of {len(steps)} moves")
     n_inf = sum(s.inferred for s in steps)
     if n_inf:
-        res.notes.append(f"{n_inf} move(s) inferred from skill overlap (Jaccard >= {min_overlap:g}), "
+        res.notes.append(f"{n_inf} move(s) inferred by the move model (score >= {min_score:g}), "
                          "not stated by any source")
     if any(s.kind == "same-as" for s in steps):
         res.notes.append("'same-as' steps switch to the same role in another source (cost 0)")
@@ -406,7 +428,7 @@ def _no_path(proj: Projection, g, s: str, t: str, via: str | None, by: str, late
             shown = ", ".join(f"'{c}'" for c in closest)
         msg += f" Closest roles to '{b}' reachable from '{proj.role_labels[start]}': {shown}."
     if not lateral:
-        msg += " Try --lateral to add moves between roles with overlapping skills."
+        msg += " Try --lateral to add the moves the move model infers."
     return NoCareerPath(msg, closest=closest)
 
 
@@ -419,7 +441,7 @@ def find_path(
     via: str | None = None,
     avoid: Iterable[str] = (),
     lateral: bool = False,
-    min_overlap: float = 0.3,
+    min_score: float = 0.3,
     have: Iterable[str] = (),
     alternatives: int = 1,
     unknown_years: float = 1.0,
@@ -440,9 +462,9 @@ def find_path(
     avoid : iterable of str
         Role IRIs the route must not pass through.
     lateral : bool, default False
-        Add inferred moves between roles with skill Jaccard ``>= min_overlap``.
-    min_overlap : float, default 0.3
-        Threshold for inferred moves, in ``(0, 1]``.
+        Add the moves the move model infers (:func:`lateral_graph`).
+    min_score : float, default 0.3
+        The move-model score an inferred move needs, in ``(0, 1]``.
     have : iterable of str
         Skill IRIs already held: not counted by ``by="skills"`` nor listed as
         ``new_skills``.
@@ -477,12 +499,12 @@ def find_path(
     >>> r.cost, r.notes[0]
     (4.5, 'typical years unknown for 2 of 3 moves; each counted as 1 year(s) in the cost')
     >>> [a.cost for a in find_path(p, cgr + "junior", cgr + "lead", alternatives=3, lateral=True)]
-    [2.0, 2.0, 3.0]
+    [1.0, 2.0, 2.0]
     >>> try:
     ...     find_path(p, cgr + "researcher", cgr + "lead")
     ... except NoCareerPath as exc:
     ...     print(exc)
-    No career path from 'Researcher' to 'Lead Engineer' (by steps). 'Researcher' has no recorded moves out of it. Try --lateral to add moves between roles with overlapping skills.
+    No career path from 'Researcher' to 'Lead Engineer' (by steps). 'Researcher' has no recorded moves out of it. Try --lateral to add the moves the move model infers.
     """
     if by not in BY:
         raise InvalidParameter(f"Unknown --by {by!r}; use one of: {', '.join(BY)}")
@@ -490,8 +512,8 @@ def find_path(
         raise InvalidParameter(f"--alternatives must be a whole number >= 1, got {alternatives!r}")
     if not (unknown_years >= 0):
         raise InvalidParameter(f"--unknown-years must be >= 0, got {unknown_years!r}")
-    if lateral and not 0 < min_overlap <= 1:
-        raise InvalidParameter(f"--min-overlap must be in (0, 1], got {min_overlap}")
+    if lateral and not 0 < min_score <= 1:
+        raise InvalidParameter(f"--min-score must be in (0, 1], got {min_score}")
     s, t = proj.role(source), proj.role(target)
     if s == t:
         raise InvalidParameter(f"FROM and TO are the same role ('{proj.role_labels[s]}'); give two different roles")
@@ -504,12 +526,12 @@ def find_path(
         raise InvalidParameter(f"--via '{proj.role_labels[v]}' is an endpoint of the route; give an intermediate role")
     held = frozenset(proj.column(h) for h in have)
 
-    g = lateral_graph(proj, min_overlap) if lateral else proj.transitions
+    g = lateral_graph(proj, min_score) if lateral else proj.transitions
     if avoid_set:
         g = nx.restricted_view(g, avoid_set, [])
     weight = edge_cost(proj, by, have=held, unknown_years=unknown_years)
     found = _k_via(g, s, v, t, weight, alternatives) if v is not None else _k_paths(g, s, t, weight, alternatives)
     if not found:
         raise _no_path(proj, g, s, t, v, by, lateral, avoid_set)
-    results = [_explain(proj, g, p, by, weight, held, unknown_years, min_overlap) for _, p in found]
+    results = [_explain(proj, g, p, by, weight, held, unknown_years, min_score) for _, p in found]
     return results[0] if alternatives == 1 else results

@@ -699,6 +699,11 @@ class MoveModel:
     def _rows(self, idx) -> np.ndarray:
         return self.combine(self.part_rows(idx))
 
+    def score_rows(self, rows) -> np.ndarray:
+        """Scores of moves from roles ``rows`` (row indices) to every role: an array ``len(rows) × n``."""
+        self._need_fit()
+        return self._rows(np.asarray(rows, dtype=np.int64))
+
     # -- the same interface as SimilarityModel -------------------------------
     def parts(self, role: str) -> dict[str, np.ndarray]:
         """Every part of one role against every role (arrays over ``projection.roles``)."""

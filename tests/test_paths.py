@@ -109,14 +109,32 @@ def test_same_as_costs_nothing():
 
 
 def test_lateral_inferred_edges():
+    # the one move model infers the moves: each role's best ones above the threshold, never stated ones
+    from careergraph.similarity import default_model
+
     proj = make_projection(3, [{0, 1}, {0, 1, 2}, {5}], [])
     with pytest.raises(NoCareerPath, match="Try --lateral"):
         find_path(proj, "r0", "r1")
-    r = find_path(proj, "r0", "r1", lateral=True, min_overlap=0.6)
-    assert r.steps[0].kind == "inferred" and r.steps[0].inferred and "Jaccard 0.67" in r.steps[0].source
-    assert any("inferred" in n for n in r.notes)
-    g = lateral_graph(proj, 0.7)
-    assert not g.has_edge("r0", "r1") and g is lateral_graph(proj, 0.7)
+    score = float(default_model(proj).scores("r0")[proj.roles.index("r1")])
+    assert 0.3 < score < 1 and default_model(proj).scores("r0")[proj.roles.index("r2")] < 0.3
+    r = find_path(proj, "r0", "r1", lateral=True, min_score=0.3)
+    assert r.steps[0].kind == "inferred" and r.steps[0].inferred
+    assert r.steps[0].source == f"inferred: move model score {score:.2f} >= 0.3"
+    assert any("inferred by the move model" in n for n in r.notes)
+    g = lateral_graph(proj, 0.3)
+    assert not g.has_edge("r0", "r2") and not g.has_edge("r2", "r0")  # nothing in common
+    high = lateral_graph(proj, min(1.0, score + 0.01))
+    assert not high.has_edge("r0", "r1") and high is lateral_graph(proj, min(1.0, score + 0.01))
+
+
+def test_lateral_keeps_each_roles_best_moves_only():
+    from careergraph.paths import LATERAL_TOP
+
+    n = LATERAL_TOP + 5  # every role shares skill 0: all pairs score alike, only the best K stay
+    proj = make_projection(n, [{0, i + 1} for i in range(n)], [])
+    g = lateral_graph(proj, 0.01)
+    assert all(g.out_degree(r) == LATERAL_TOP for r in proj.roles)
+    assert all(d["kind"] == "inferred" for *_e, d in g.edges(data=True))
 
 
 def test_no_path_names_closest_reachable():
@@ -131,7 +149,7 @@ def test_no_path_names_closest_reachable():
     ({"by": "money"}, "Unknown --by"),
     ({"alternatives": 0}, "alternatives"),
     ({"alternatives": -2}, "alternatives"),
-    ({"lateral": True, "min_overlap": 0}, "min-overlap"),
+    ({"lateral": True, "min_score": 0}, "min-score"),
     ({"avoid": [CGR.junior]}, "also in --avoid"),
     ({"via": CGR.lead}, "endpoint"),
     ({"unknown_years": -1}, "unknown-years"),

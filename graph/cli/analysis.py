@@ -122,9 +122,10 @@ def _path_rows(results) -> list[dict[str, Any]]:
               help="Show the K best distinct routes (Yen), cheapest first.")
 @click.option("--via", metavar="ROLE", help="A role the route must pass through.")
 @click.option("--avoid", metavar="ROLE", multiple=True, help="A role the route must not pass through (repeatable).")
-@click.option("--lateral", is_flag=True, help="Add inferred moves between roles with overlapping skills (marked 'inferred').")
-@click.option("--min-overlap", type=float, default=0.3, show_default=True, metavar="X",
-              help="Skill Jaccard needed for an inferred move (with --lateral).")
+@click.option("--lateral", is_flag=True,
+              help="Add the moves the move model infers (each role's best 10 not stated; marked 'inferred').")
+@click.option("--min-score", type=float, default=0.3, show_default=True, metavar="X",
+              help="Move-model score an inferred move needs (with --lateral).")
 @click.option("--have", metavar="\"A, B\"", help="Skills you already have (comma-separated).")
 @click.option("--unknown-years", type=float, default=1.0, show_default=True, metavar="Y",
               help="Years counted for a move whose typical years are unknown (--by years).")
@@ -132,7 +133,7 @@ def _path_rows(results) -> list[dict[str, Any]]:
 @source_option
 @common_options
 @click.pass_context
-def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min_overlap, have, unknown_years,
+def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min_score, have, unknown_years,
              evidence, source_key, fmt):
     """Cheapest route(s) from one role to another, explained step by step.
 
@@ -142,7 +143,7 @@ def path_cmd(ctx, from_role, to_role, by, alternatives, via, avoid, lateral, min
     Exit 1 when no route exists (the message names the closest reachable roles).
     """
     res = ctx.obj.career(source_key).path(
-        from_role, to_role, by=by, via=via, avoid=avoid, lateral=lateral, min_overlap=min_overlap,
+        from_role, to_role, by=by, via=via, avoid=avoid, lateral=lateral, min_score=min_score,
         have=have, alternatives=alternatives, unknown_years=unknown_years, evidence=evidence)
     results = res if isinstance(res, list) else [res]
     if fmt == "json":

@@ -59,7 +59,7 @@ def _path(s: Server, a: Args) -> Any:
     alternatives = a.integer("alternatives")
     res = s.careergraph(a.text("source")).path(
         a.text("from"), a.text("to"), by=a.text("by"), via=a.text("via"), avoid=a.many("avoid"),
-        lateral=a.flag("lateral"), min_overlap=a.number("min_overlap"), have=a.text("have"),
+        lateral=a.flag("lateral"), min_score=a.number("min_score"), have=a.text("have"),
         alternatives=alternatives, unknown_years=a.number("unknown_years"), evidence=a.text("evidence"))
     return path_payload(res, alternatives)
 
@@ -182,8 +182,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         Param("via", description="A role the route must pass through"),
         Param("avoid", "array", description="A role the route must not pass through (repeatable)"),
         Param("have", description=_HAVE),
-        Param("lateral", "boolean", False, description="Add inferred moves between overlapping roles"),
-        Param("min_overlap", "number", 0.3, description="Skill Jaccard needed for an inferred move"),
+        Param("lateral", "boolean", False, description="Add the moves the move model infers"),
+        Param("min_score", "number", 0.3, description="Move-model score an inferred move needs"),
         Param("unknown_years", "number", 1.0, description="Years counted for a move without stated years"),
         _EVIDENCE, _SOURCE), _path),
     Endpoint("/api/overlap", "Skill overlap of two roles (careergraph overlap)", (
