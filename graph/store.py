@@ -209,13 +209,14 @@ def replace_source(graph: Backend, nt_path: str | os.PathLike, record: SourceRec
     return record
 
 
-_LIST = f"""SELECT ?d ?key ?g ?label ?version ?date ?n ?file WHERE {{ GRAPH <{META_GRAPH}> {{
-  ?d <{_CG}datasetKey> ?key ; <{_CG}namedGraph> ?g ; <{_CG}importState> "complete" .
-  OPTIONAL {{ ?d <{_RDFS}label> ?label }}
-  OPTIONAL {{ ?d <{_DCT}hasVersion> ?version }}
-  OPTIONAL {{ ?d <{_PROV}generatedAtTime> ?date }}
-  OPTIONAL {{ ?d <{_CG}tripleCount> ?n }}
-  OPTIONAL {{ ?d <{_CG}sourceFile> ?file }}
+#: Each record's facts as (dataset, property, value) rows: one plain pattern, which every server
+#: plans at once (a chain of OPTIONALs made Virtuoso estimate hours and refuse it).
+_FIELDS = {f"{_CG}datasetKey": "key", f"{_CG}namedGraph": "graph", f"{_RDFS}label": "label",
+           f"{_DCT}hasVersion": "version", f"{_PROV}generatedAtTime": "imported", f"{_CG}tripleCount": "triples",
+           f"{_CG}sourceFile": "files"}
+_LIST = f"""SELECT ?d ?p ?o WHERE {{ GRAPH <{META_GRAPH}> {{
+  ?d <{_CG}importState> "complete" ; ?p ?o .
+  VALUES ?p {{ {' '.join(f'<{p}>' for p in _FIELDS)} }}
 }} }}"""
 
 
@@ -226,17 +227,18 @@ def list_sources(graph) -> list[SourceRecord]:
     """
     found: dict[str, dict] = {}
     for row in run_query(graph, _LIST).rows:
-        key = str(row["key"])
-        r = found.setdefault(key, {"key": key, "graph": row["g"], "dataset": row["d"], "label": "",
-                                   "version": "", "imported": "", "triples": 0, "files": set()})
-        for name, field_ in (("label", "label"), ("version", "version"), ("date", "imported")):
-            if row[name] is not None:
-                r[field_] = str(row[name])
-        if row["n"] is not None:
-            r["triples"] = int(row["n"])
-        if row["file"] is not None:
-            r["files"].add(str(row["file"]))
-    return [SourceRecord(**{**r, "files": tuple(sorted(r["files"]))}) for _, r in sorted(found.items())]
+        r = found.setdefault(str(row["d"]), {"dataset": str(row["d"]), "label": "", "version": "", "imported": "",
+                                             "triples": 0, "files": set()})
+        name, value = _FIELDS[str(row["p"])], row["o"]
+        if name == "files":
+            r["files"].add(str(value))
+        elif name == "triples":
+            r["triples"] = int(value)
+        else:
+            r[name] = str(value)
+    records = [SourceRecord(**{**r, "files": tuple(sorted(r["files"]))}) for r in found.values()
+               if "key" in r and "graph" in r]
+    return sorted(records, key=lambda rec: rec.key)
 
 
 def source_keys(graph) -> list[str]:

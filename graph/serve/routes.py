@@ -73,6 +73,11 @@ def _similar(s: Server, a: Args) -> Any:
     return similar_payload(s.careergraph(a.text("source")).similar(a.text("role"), top=a.integer("top")))
 
 
+def _next(s: Server, a: Args) -> Any:
+    source = a.text("source")
+    return s.careergraph(source).next(a.text("role"), top=a.integer("top"), source=source)
+
+
 def _gap(s: Server, a: Args) -> Any:
     return gap_payload(s.careergraph(a.text("source")).gap(a.text("have"), a.text("target"),
                                                           evidence=a.text("evidence")))
@@ -190,6 +195,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         Param("a", required=True), Param("b", required=True), _EVIDENCE, _SOURCE), _overlap),
     Endpoint("/api/similar", "Roles most similar to a role (careergraph similar)", (
         Param("role", required=True), Param("top", "integer", 10), _SOURCE), _similar),
+    Endpoint("/api/next", "The most promising next moves from a role, each explained (careergraph next)", (
+        Param("role", required=True), Param("top", "integer", 10), _SOURCE), _next),
     Endpoint("/api/gap", "What a skill set covers of a role (careergraph gap)", (
         Param("have", required=True, description=_HAVE), Param("target", required=True), _EVIDENCE, _SOURCE), _gap),
     Endpoint("/api/recommend", "Roles closest to a skill set (careergraph recommend)", (
