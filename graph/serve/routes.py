@@ -9,7 +9,7 @@ and returns the payload of :mod:`careergraph.payloads`, which the CLI's
 Examples
 --------
 >>> sorted(ep.path for ep in ENDPOINTS)[:3]
-['/api/gap', '/api/overlap', '/api/path']
+['/api/gap', '/api/next', '/api/overlap']
 """
 
 from __future__ import annotations
