@@ -46,6 +46,7 @@ from urllib.parse import urlencode
 
 import networkx as nx
 from careergraph import CareerGraph, open_graph
+from careergraph.backends.generations import Layout
 from careergraph.queries import load_query
 
 #: Library queries sent through /sparql, each with its role parameter bound by a leading VALUES block.
@@ -288,8 +289,11 @@ def main() -> None:
     inp = pick_inputs(args.store, 400, args.seed)
     copy = Path(args.oxigraph_copy or f"{Path(args.store).resolve()}-oxigraph-copy")
     if not copy.exists():  # made while no server has the store open; both servers then run side by side
-        say(f"copying {args.store}/oxigraph to {copy} for oxigraph serve")
-        shutil.copytree(Path(args.store) / "oxigraph", copy)
+        gen = Layout(args.store).current()  # the current generation's Oxigraph files (docs/store.md)
+        if gen is None:
+            raise SystemExit(f"{args.store} holds no store: import into it first")
+        say(f"copying {gen.store_path} to {copy} for oxigraph serve")
+        shutil.copytree(gen.store_path, copy)
     runs = [one_run(args, inp, r, copy) for r in range(args.runs)]
     med = statistics.median
 

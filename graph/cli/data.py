@@ -48,7 +48,7 @@ def _import_options(f):
                           "builds it).")(f)
     return click.option("--allow-shrink", is_flag=True,
                         help="Replace the previous import even if the new one has over 10% fewer "
-                             "occupations, skills or requirement links.")(f)
+                             "occupations, skills, requirement or crosswalk links, or salary figures.")(f)
 
 
 def _report(summary, fmt: str) -> None:
@@ -82,8 +82,8 @@ def import_group() -> None:
     The store is created when missing. Every file is checked in full
     (columns, the field count of every row, zip integrity, version) before
     anything is replaced; a re-import that would drop over 10% of a source's
-    occupations, skills or requirement links is refused unless
-    --allow-shrink. The new state is built aside and switched to at once:
+    occupations, skills, requirement or crosswalk links or salary figures is
+    refused unless --allow-shrink. The new state is built aside and switched to at once:
     commands reading the store meanwhile see the previous import, a second
     import exits 2, and Ctrl-C or a crash leaves the store as it was.
     Progress and the summary go to stderr.
