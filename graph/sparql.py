@@ -17,10 +17,16 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-__all__ = ["Parsed", "Token", "parse_query", "prologue_end", "subselect_groups", "tokenize"]
+import pyoxigraph as ox
+
+from .errors import QueryError, clip
+
+__all__ = ["Parsed", "Token", "apply_edits", "bind_values", "parse_query", "prologue_end", "subselect_groups", "tokenize",
+           "values_block"]
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -99,6 +105,7 @@ class Parsed:
     modifiers_end: int = 0             # where solution modifiers end (a trailing VALUES starts)
     describe_end: int | None = None    # DESCRIBE without WHERE: the end of its targets
     variables: set[str] = field(default_factory=set)
+    assigned: set[str] = field(default_factory=set)  # variables a BIND or a SELECT expression sets (AS ?v)
 
 
 def _match_close(toks: list[Token], i: int) -> int:
@@ -140,6 +147,7 @@ def parse_query(text: str) -> Parsed:
         raise SyntaxError("expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")
     p = Parsed(text=text, form=toks[i].text.upper(), form_start=toks[i].start)
     p.variables = {t.text[1:] for t in toks if t.kind == "var"}
+    p.assigned = {b.text[1:] for a, b in zip(toks, toks[1:]) if a.kw("AS") and b.kind == "var"}
     i += 1
     if p.form == "CONSTRUCT" and i < len(toks) and toks[i].text == "{":
         j = _match_close(toks, i)
@@ -261,3 +269,97 @@ def subselect_groups(text: str) -> list[tuple[int, frozenset | None]]:
         if j < len(toks):
             out.append((toks[j].end, None if star else frozenset(names)))
     return out
+
+
+# -- bindings as a VALUES block (the remote backend, and the embedded store: Oxigraph plans a
+# substituted variable as unbound, a VALUES block as bound) ----------------------------------
+
+def _term_text(term) -> str:
+    if isinstance(term, ox.BlankNode):
+        raise QueryError("a blank node cannot be bound in a query sent to a SPARQL endpoint; "
+                         "bind an IRI or a literal")
+    if not isinstance(term, (ox.NamedNode, ox.Literal)):
+        raise QueryError(f"cannot bind {clip(term)}: not an RDF term")
+    return str(term)  # N-Triples syntax, escaped by pyoxigraph
+
+
+def values_block(substitutions: Mapping[str, Any]) -> str:
+    """``VALUES (?a ?b) { (t1 t2) }`` for one row of bindings.
+
+    Examples
+    --------
+    >>> values_block({"n": ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))})
+    'VALUES (?n) { ("3"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
+    """
+    names = list(substitutions)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+", name):
+            raise QueryError(f"{clip(name)} is not a SPARQL variable name")
+    heads = " ".join(f"?{n}" for n in names)
+    row = " ".join(_term_text(substitutions[n]) for n in names)
+    return f"VALUES ({heads}) {{ ({row}) }}"
+
+
+def bind_values(text: str, substitutions: Mapping[str, Any] | None, parsed: Parsed | None = None) -> str:
+    """The query with ``substitutions`` bound by a ``VALUES`` block at the start of its WHERE group.
+
+    Variables the query does not mention are left out (as Oxigraph's
+    substitution ignores them). A sub-SELECT that projects a bound variable
+    gets the block inside its own WHERE group too, as a substitution binds it
+    there (otherwise the sub-query runs over every value and is joined
+    after). A WHERE group that is a lone sub-SELECT is wrapped so the block
+    can stand beside it; a short ``CONSTRUCT WHERE`` gets its template
+    written out; a ``DESCRIBE`` without WHERE gets one.
+
+    Examples
+    --------
+    >>> q = "SELECT ?r ?n { { SELECT ?r (COUNT(*) AS ?n) { ?r ?p ?o } GROUP BY ?r } }"
+    >>> bind_values(q, {"r": ox.NamedNode("http://ex/a")})
+    'SELECT ?r ?n { VALUES (?r) { (<http://ex/a>) } { SELECT ?r (COUNT(*) AS ?n) { VALUES (?r) { (<http://ex/a>) } ?r ?p ?o } GROUP BY ?r } }'
+    """
+    if not substitutions:
+        return text
+    p = parsed or parse_query(text)
+    subs = {k: v for k, v in substitutions.items() if k in p.variables}
+    if not subs:
+        return text
+    late = {k: v for k, v in subs.items() if k in p.assigned}
+    if late and p.where_close is not None:
+        # a variable the query computes itself (BIND(... AS ?v)) cannot be bound before it: the answer
+        # keeps the rows where it has that value, a filter at the end of the WHERE group (a trailing
+        # VALUES would do the same, but Virtuoso 7 ignores one after ORDER BY)
+        for name in late:
+            values_block({name: late[name]})  # checks the name and the term, as for any binding
+        test = " && ".join(f"?{k} = {_term_text(v)}" for k, v in late.items())
+        text = f"{text[:p.where_close]} FILTER({test}) {text[p.where_close:]}"
+        early = {k: v for k, v in subs.items() if k not in late}
+        return bind_values(text, early) if early else text
+    block = values_block(subs)
+    if p.where_open is None:  # DESCRIBE ?x without WHERE
+        at = p.describe_end if p.describe_end is not None else len(text)
+        return f"{text[:at]} WHERE {{ {block} }}{text[at:]}"
+    if p.construct_short:
+        template = text[p.where_open:p.where_close]
+        head = text[:p.form_start] + "CONSTRUCT {" + template + "} "
+        rest = text[p.form_start + len("CONSTRUCT"):]
+        return bind_values(head + rest, subs)
+    inner = [(at, at, " " + values_block({k: v for k, v in subs.items() if names is None or k in names}))
+             for at, names in subselect_groups(text) if names is None or names & subs.keys()]
+    if inner:
+        text = apply_edits(text, inner)
+        p = parse_query(text)
+    if p.subselect:
+        return (f"{text[:p.where_open]} {block} {{{text[p.where_open:p.where_close]}}} "
+                f"{text[p.where_close:]}")
+    return f"{text[:p.where_open]} {block}{text[p.where_open:]}"
+
+
+def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(start, end, replacement)`` applied (spans do not overlap)."""
+    out, pos = [], 0
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1])):
+        out.append(text[pos:start])
+        out.append(new)
+        pos = max(pos, end)
+    out.append(text[pos:])
+    return "".join(out)

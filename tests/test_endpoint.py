@@ -111,6 +111,8 @@ SEED_COMMANDS = [
     ("recommend", "--have", "Python, PyTorch, Statistics", "--top", "5", "--evidence", "stated"),
     ("query", "roles-requiring-skill-and-degree", "--param", "skill=PyTorch", "--param", "degree=PhD"),
     ("query", "salaries-of-role", "--param", "role=Machine Learning Scientist"),
+    # ?source is computed by the query (BIND ... AS ?source): bound, it filters the answer
+    ("query", "salaries-of-role", "--param", "role=Machine Learning Scientist", "--param", "source=ZipRecruiter"),
     ("query", "skills-to-learn", "--param", "role=Data Scientist", "--param", "target=ML Engineer"),
 ]
 

@@ -9,6 +9,7 @@ to ``tests/artifacts/``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -118,7 +119,11 @@ def test_sparql_page_runs_a_library_query(page, seed_url):
     page.goto(seed_url + "/#/sparql")
     page.locator("select[name=example] option[value=ladder-above]").wait_for(state="attached", timeout=5000)
     page.select_option("select[name=example]", "ladder-above")
-    page.wait_for_function("document.querySelector('textarea').value.includes('ladder')")
+    # Playwright's own assertion polls from outside the page: a wait_for_function string is eval'd in
+    # the page once the first check fails, which the page's CSP (script-src 'self') refuses
+    from playwright.sync_api import expect
+
+    expect(page.locator("textarea")).to_have_value(re.compile("ladder"), timeout=10000)
     page.click("form button[type=submit]")
     page.locator("#sparql-result table").wait_for(timeout=10000)
     assert "row(s)" in page.locator("#sparql-result").inner_text()

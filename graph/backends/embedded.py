@@ -39,6 +39,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from ..errors import OntologyError, StoreError
+from ..sparql import bind_values
 from ..resources import builtin_graphs
 from .base import META_GRAPH, Backend, Progress, Term
 from .generations import MARKER, Generation, Layout, ReaderLock
@@ -363,7 +364,12 @@ class EmbeddedBackend(Backend):
               timeout: float | None = None) -> Any:
         kw: dict[str, Any] = {}
         if substitutions:
-            kw["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+            if all(isinstance(v, (ox.NamedNode, ox.Literal)) for v in substitutions.values()):
+                # a VALUES block, as sent to a server: Oxigraph plans a substituted variable as if it
+                # were free (skills-of-role on ESCO + O*NET: 115 ms; bound by VALUES: 9.5 ms)
+                text = bind_values(text, substitutions)
+            else:  # a blank node cannot be written in a VALUES block
+                kw["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         if default_graphs is not None:
             kw["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         else:

@@ -62,9 +62,9 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from ..errors import EndpointError, OntologyError, QueryError, clip
+from ..errors import EndpointError, OntologyError, clip
 from ..resources import ONTOLOGY_GRAPH
-from ..sparql import Parsed, parse_query, subselect_groups, tokenize
+from ..sparql import Parsed, apply_edits, bind_values, parse_query, tokenize
 from .base import META_GRAPH, Backend, Progress, Term
 from .embedded import STAGING_PREFIX
 
@@ -116,86 +116,6 @@ _MEDIA = {ox.RdfFormat.N_TRIPLES: "application/n-triples", ox.RdfFormat.TURTLE: 
           ox.RdfFormat.TRIG: "application/trig", ox.RdfFormat.N3: "text/n3"}
 
 
-def _term_text(term: Term) -> str:
-    if isinstance(term, ox.BlankNode):
-        raise QueryError("a blank node cannot be bound in a query sent to a SPARQL endpoint; "
-                         "bind an IRI or a literal")
-    if not isinstance(term, (ox.NamedNode, ox.Literal)):
-        raise QueryError(f"cannot bind {clip(term)}: not an RDF term")
-    return str(term)  # N-Triples syntax, escaped by pyoxigraph
-
-
-def values_block(substitutions: Mapping[str, Term]) -> str:
-    """``VALUES (?a ?b) { (t1 t2) }`` for one row of bindings.
-
-    Examples
-    --------
-    >>> values_block({"n": ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))})
-    'VALUES (?n) { ("3"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
-    """
-    names = list(substitutions)
-    for name in names:
-        if not re.fullmatch(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+", name):
-            raise QueryError(f"{clip(name)} is not a SPARQL variable name")
-    heads = " ".join(f"?{n}" for n in names)
-    row = " ".join(_term_text(substitutions[n]) for n in names)
-    return f"VALUES ({heads}) {{ ({row}) }}"
-
-
-def bind_values(text: str, substitutions: Mapping[str, Term] | None, parsed: Parsed | None = None) -> str:
-    """The query with ``substitutions`` bound by a ``VALUES`` block at the start of its WHERE group.
-
-    Variables the query does not mention are left out (as Oxigraph's
-    substitution ignores them). A sub-SELECT that projects a bound variable
-    gets the block inside its own WHERE group too, as a substitution binds it
-    there (otherwise the sub-query runs over every value and is joined
-    after). A WHERE group that is a lone sub-SELECT is wrapped so the block
-    can stand beside it; a short ``CONSTRUCT WHERE`` gets its template
-    written out; a ``DESCRIBE`` without WHERE gets one.
-
-    Examples
-    --------
-    >>> q = "SELECT ?r ?n { { SELECT ?r (COUNT(*) AS ?n) { ?r ?p ?o } GROUP BY ?r } }"
-    >>> bind_values(q, {"r": ox.NamedNode("http://ex/a")})
-    'SELECT ?r ?n { VALUES (?r) { (<http://ex/a>) } { SELECT ?r (COUNT(*) AS ?n) { VALUES (?r) { (<http://ex/a>) } ?r ?p ?o } GROUP BY ?r } }'
-    """
-    if not substitutions:
-        return text
-    p = parsed or parse_query(text)
-    subs = {k: v for k, v in substitutions.items() if k in p.variables}
-    if not subs:
-        return text
-    block = values_block(subs)
-    if p.where_open is None:  # DESCRIBE ?x without WHERE
-        at = p.describe_end if p.describe_end is not None else len(text)
-        return f"{text[:at]} WHERE {{ {block} }}{text[at:]}"
-    if p.construct_short:
-        template = text[p.where_open:p.where_close]
-        head = text[:p.form_start] + "CONSTRUCT {" + template + "} "
-        rest = text[p.form_start + len("CONSTRUCT"):]
-        return bind_values(head + rest, subs)
-    inner = [(at, at, " " + values_block({k: v for k, v in subs.items() if names is None or k in names}))
-             for at, names in subselect_groups(text) if names is None or names & subs.keys()]
-    if inner:
-        text = _edit(text, inner)
-        p = parse_query(text)
-    if p.subselect:
-        return (f"{text[:p.where_open]} {block} {{{text[p.where_open:p.where_close]}}} "
-                f"{text[p.where_close:]}")
-    return f"{text[:p.where_open]} {block}{text[p.where_open:]}"
-
-
-def _edit(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
-    """``text`` with each ``(start, end, replacement)`` applied (spans do not overlap)."""
-    out, pos = [], 0
-    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1])):
-        out.append(text[pos:start])
-        out.append(new)
-        pos = max(pos, end)
-    out.append(text[pos:])
-    return "".join(out)
-
-
 def _total_order(p: Parsed, keys: Sequence[str]) -> list[tuple[int, int, str]]:
     """Edits that make the query's ORDER BY total: the projected variables as tie-breakers."""
     names = " ".join(f"?{v}" for v in keys)
@@ -222,7 +142,7 @@ def _window(p: Parsed, keys: Sequence[str], offset: int, limit: int) -> str:
     >>> " ".join(_window(p, ["a", "b"], 10, 10).split())
     'SELECT ?a ?b WHERE { ?a ?p ?b } ORDER BY DESC(?b) ?a ?b OFFSET 10 LIMIT 10'
     """
-    return _edit(p.text, _total_order(p, keys) + _slice(p, offset, limit))
+    return apply_edits(p.text, _total_order(p, keys) + _slice(p, offset, limit))
 
 
 def _scroll_window(p: Parsed, keys: Sequence[str], offset: int, limit: int) -> str:
@@ -241,7 +161,7 @@ def _scroll_window(p: Parsed, keys: Sequence[str], offset: int, limit: int) -> s
     'PREFIX x: <x:> SELECT ?a FROM <g> WHERE { { SELECT ?a WHERE { ?a ?p ?b } ORDER BY ?a } } OFFSET 20000 LIMIT 10000'
     """
     froms = " ".join(p.text[a:b] for a, b in p.datasets)
-    inner = _edit(p.text, _total_order(p, keys) + [(a, b, "") for a, b in p.datasets]
+    inner = apply_edits(p.text, _total_order(p, keys) + [(a, b, "") for a, b in p.datasets]
                   + [(c[0], c[1], "") for c in (p.limit, p.offset) if c is not None]
                   + [(0, p.form_start, "")])
     heads = " ".join(f"?{v}" for v in keys) or "*"
@@ -251,7 +171,7 @@ def _scroll_window(p: Parsed, keys: Sequence[str], offset: int, limit: int) -> s
 
 def _no_rows(p: Parsed) -> str:
     """The query with ``LIMIT 0``: its answer is the projected variables alone."""
-    return _edit(p.text, _slice(p, 0, 0))
+    return apply_edits(p.text, _slice(p, 0, 0))
 
 
 _VAR_IRI = "urn:careergraph:variable:"
