@@ -309,10 +309,14 @@ def bind_values(text: str, substitutions: Mapping[str, Any] | None, parsed: Pars
     there (otherwise the sub-query runs over every value and is joined
     after). A WHERE group that is a lone sub-SELECT is wrapped so the block
     can stand beside it; a short ``CONSTRUCT WHERE`` gets its template
-    written out; a ``DESCRIBE`` without WHERE gets one.
+    written out; a ``DESCRIBE`` without WHERE gets one. A variable the query
+    computes itself (``BIND(... AS ?v)``, ``(... AS ?v)``) keeps the rows
+    where it equals the value: a ``FILTER`` at the end of the WHERE group.
 
     Examples
     --------
+    >>> bind_values('SELECT ?s { ?x ?p ?o BIND(STR(?o) AS ?s) }', {"s": ox.Literal("a")})
+    'SELECT ?s { ?x ?p ?o BIND(STR(?o) AS ?s)  FILTER(?s = "a") }'
     >>> q = "SELECT ?r ?n { { SELECT ?r (COUNT(*) AS ?n) { ?r ?p ?o } GROUP BY ?r } }"
     >>> bind_values(q, {"r": ox.NamedNode("http://ex/a")})
     'SELECT ?r ?n { VALUES (?r) { (<http://ex/a>) } { SELECT ?r (COUNT(*) AS ?n) { VALUES (?r) { (<http://ex/a>) } ?r ?p ?o } GROUP BY ?r } }'
