@@ -298,14 +298,16 @@ def main() -> None:
         db = tmp / "oxigraph" / "db"
         if load == "dump":
             t_fill, _ = timed(lambda: load_by_dump(embedded, db, tmp / "dumps"))
-            srv = start_oxigraph(db)
+            srv = start_oxigraph(db, union=True)
             servers.append(srv)
         else:
-            srv = start_oxigraph(db)
+            srv = start_oxigraph(db, union=True)
             servers.append(srv)
             t_fill, _ = timed(lambda: load_by_publish(embedded, srv))
         log(f"  Oxigraph server at {srv.base} (pid {srv.pid}), filled in {t_fill:.1f} s")
-        remotes = {"oxigraph": srv}
+        # one server, its default graph the union of its graphs: read with the graphs listed (the
+        # default, right on any server) and with --dataset server (no dataset sent)
+        remotes = {"oxigraph": (srv, "listed"), "oxigraph --dataset server": (srv, "server")}
         if a.virtuoso:
             if shutil.which("virtuoso-t") is None:
                 log("virtuoso-t is not installed: Virtuoso skipped")
@@ -315,11 +317,11 @@ def main() -> None:
                 servers.append(vsrv)
                 t_v, _ = timed(lambda: load_by_publish(embedded, vsrv))
                 log(f"  Virtuoso at {vsrv.base} (pid {vsrv.pid}), filled in {t_v:.1f} s")
-                remotes["virtuoso"] = vsrv
+                remotes["virtuoso"] = (vsrv, "listed")
 
         sides = {"embedded": embedded}
-        for name, s in remotes.items():
-            sides[name] = open_graph(endpoint=s.query_url, timeout=HTTP_TIMEOUT)
+        for name, (s, mode) in remotes.items():
+            sides[name] = open_graph(endpoint=s.query_url, timeout=HTTP_TIMEOUT, dataset=mode)
             backends.append(sides[name])
 
         log(f"1/3 projection build, {a.runs} runs ...")
@@ -328,8 +330,8 @@ def main() -> None:
         log(f"2/3 cold CLI 'similar {role}', 1 warm-up + {a.runs} runs ...")
         base = cli_command()
         commands = {"embedded": [*base, "similar", role, *(["--store", a.store] if a.store else [])]}
-        for name, s in remotes.items():
-            commands[name] = [*base, "similar", role, "--endpoint", s.query_url]
+        for name, (s, mode) in remotes.items():
+            commands[name] = [*base, "similar", role, "--endpoint", s.query_url, "--dataset", mode]
         t_cli = measure_cli(commands, env, a.runs)
 
         log(f"3/3 query library, {a.runs} runs + 1 warm-up per query ...")

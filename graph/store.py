@@ -33,7 +33,7 @@ from .backends import META_GRAPH as _META
 from .backends import Backend, Progress
 from .backends.embedded import STAGING_PREFIX, EmbeddedBackend
 from .backends.remote import RemoteBackend
-from .errors import CareerGraphError, StoreError
+from .errors import CareerGraphError, StoreError, clip
 from .queries import run_query
 from .resources import ONTOLOGY_GRAPH, SEED_GRAPH, builtin_files, package_dir
 
@@ -70,7 +70,8 @@ class ImportAborted(CareerGraphError):
 
 def open_graph(store: str | os.PathLike | None = None, *, create: bool = False, endpoint: str | None = None,
                update_endpoint: str | None = None, graph_store: str | None = None,
-               timeout: float | None = None, progress: Progress | None = None) -> Backend:
+               timeout: float | None = None, progress: Progress | None = None,
+               dataset: str = "listed") -> Backend:
     """Open the graph to query: the built-in graph, a store folder, or a SPARQL 1.1 server.
 
     Parameters
@@ -91,6 +92,9 @@ def open_graph(store: str | os.PathLike | None = None, *, create: bool = False, 
         writes; without an update endpoint the server is read-only).
     timeout : float, optional
         Seconds to wait for the server (default 60).
+    dataset : {"listed", "server"}, default "listed"
+        How reads name their dataset on a server (see
+        :class:`~careergraph.backends.RemoteBackend`).
     progress : callable, optional
         Told what opening a store cleaned up (an unfinished generation left
         by a killed import, generations no longer read), one line each.
@@ -118,9 +122,12 @@ def open_graph(store: str | os.PathLike | None = None, *, create: bool = False, 
             raise StoreError("Give either --store DIR or --endpoint URL, not both "
                              "('careergraph --store DIR publish --endpoint URL' copies a store to a server)")
         return RemoteBackend(endpoint, update_url=update_endpoint or None, graph_store_url=graph_store or None,
-                             timeout=60.0 if timeout is None else timeout, require_data=not create)
+                             timeout=60.0 if timeout is None else timeout, require_data=not create,
+                             dataset=dataset)
     if update_endpoint or graph_store:
         raise StoreError("--update-endpoint and --graph-store need --endpoint URL (the query endpoint) too")
+    if dataset != "listed":
+        raise StoreError(f"--dataset {clip(dataset)} is for a SPARQL server: give --endpoint URL too")
     if store is None:
         return EmbeddedBackend.in_memory()
     return EmbeddedBackend.open_folder(store, create=create, progress=progress)

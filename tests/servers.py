@@ -144,8 +144,11 @@ def oxigraph_binary() -> str | None:
     return str(here) if here.is_file() else shutil.which("oxigraph")
 
 
-def start_oxigraph(folder: Path, *, read_only: bool = False) -> Server:
-    """``oxigraph serve`` (or ``serve-read-only``) on a free loopback port, data in ``folder``."""
+def start_oxigraph(folder: Path, *, read_only: bool = False, union: bool = False) -> Server:
+    """``oxigraph serve`` (or ``serve-read-only``) on a free loopback port, data in ``folder``.
+
+    ``union``: its default graph is the union of its named graphs (``--union-default-graph``).
+    """
     binary = oxigraph_binary()
     if binary is None:
         raise FileNotFoundError("the oxigraph command is not installed (pip install oxigraph)")
@@ -153,7 +156,7 @@ def start_oxigraph(folder: Path, *, read_only: bool = False) -> Server:
     port = free_port()
     log = folder.parent / f"{folder.name}.log"
     cmd = [binary, "serve-read-only" if read_only else "serve", "--location", str(folder),
-           "--bind", f"127.0.0.1:{port}"]
+           "--bind", f"127.0.0.1:{port}"] + (["--union-default-graph"] if union else [])
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

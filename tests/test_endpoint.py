@@ -271,3 +271,28 @@ def test_serve_on_the_server_answers_as_embedded(published):
     assert a.status_code == 200 and int(a.json()["results"]["bindings"][0]["n"]["value"]) == \
         int(b.json()["results"]["bindings"][0]["n"]["value"]) > 1000
     assert remote.get("/sparql", params={"update": "DROP ALL"}).status_code in (400, 403)
+
+
+def test_dataset_server_on_a_union_default_graph(tmp_path):
+    # --dataset server: no dataset in the request, the server's union default graph answers
+    try:
+        srv = start_oxigraph(tmp_path / "db", union=True)
+    except FileNotFoundError as exc:
+        unavailable(str(exc))
+    try:
+        w = ["--endpoint", srv.query_url]
+        env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+        code, _o, err = cli("publish", *w, "--update-endpoint", srv.update_url, env=env)
+        assert code == 0, err
+        for args in (("path", "Junior ML Engineer", "Lead ML Engineer"), ("similar", "Data Scientist", "--top", "3"),
+                     ("query", "skills-of-role", "--param", "role=ML Engineer"), ("sources",)):
+            code_e, out_e, _ = cli(*args, "--format", "json")
+            code_r, out_r, err_r = cli(*args, "--format", "json", *w, "--dataset", "server", env=env)
+            assert code_e == code_r and code_r in (0, 1), err_r
+            _same(json.loads(out_e), json.loads(out_r))
+        code, _o, err = cli("path", "A", "B", "--dataset", "server")
+        assert code == 2 and "--dataset 'server' is for a SPARQL server" in err
+        code, _o, err = cli("path", "A", "B", *w, "--dataset", "all")
+        assert code == 2 and "'all' is not listed or server" in err
+    finally:
+        stop(srv)

@@ -118,17 +118,22 @@ def _interruptibly(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if threading.current_thread() is not threading.main_thread():
         return fn(*args, **kwargs)
     box: dict[str, Any] = {}
+    done = threading.Event()
 
     def work() -> None:
         try:
             box["value"] = fn(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             box["error"] = exc
+        finally:
+            done.set()
 
     worker = threading.Thread(target=work, name="careergraph-store", daemon=True)
     worker.start()
-    while worker.is_alive():
-        worker.join(0.05)
+    # sleep, never join: a Ctrl-C inside Thread.join(timeout) can end in "RuntimeError: release
+    # unlocked lock" on Python 3.11 (the interrupted acquire races its own cleanup)
+    while not done.is_set():
+        time.sleep(0.02)
     if "error" in box:
         err = box.pop("error")
         raise err

@@ -69,6 +69,7 @@ from .base import META_GRAPH, Backend, Progress, Term
 from .embedded import STAGING_PREFIX
 
 __all__ = [
+    "DATASETS",
     "GRAPH_PREFIX",
     "PASSWORD_ENV",
     "STAGING_PREFIX",
@@ -79,6 +80,10 @@ __all__ = [
     "nt_chunks",
 ]
 
+#: How a read names its dataset: "listed" sends careergraph's graphs as default-graph-uri and
+#: named-graph-uri; "server" sends none, for a server whose default graph is their union
+#: and nothing else (oxigraph serve --union-default-graph): faster, but every graph on it counts.
+DATASETS = ("listed", "server")
 #: careergraph's named graphs all live under this prefix; others on a shared server are ignored.
 GRAPH_PREFIX = "https://w3id.org/careergraph/graph/"
 #: Stands in for "no graph" in a protocol dataset (no default-graph-uri means "the server's default").
@@ -690,6 +695,15 @@ class RemoteBackend(Backend):
     max_rows : int, optional
         Page every SELECT by this many rows, for a server that cuts answers
         without saying so (Virtuoso says so, and is paged without it).
+    dataset : {"listed", "server"}, default "listed"
+        ``listed``: every read names careergraph's graphs as its dataset
+        (right on any server, shared or not). ``server``: reads name none,
+        so the server's own default dataset answers; right only when its
+        default graph is the union of careergraph's graphs and nothing else
+        (``oxigraph serve --union-default-graph`` on a server holding only
+        careergraph's graphs; Fuseki's ``tdb2:unionDefaultGraph``; not
+        Virtuoso, whose default graph also holds its own system graphs),
+        and 2-4.5x faster on Oxigraph server.
 
     Attributes
     ----------
@@ -716,7 +730,10 @@ class RemoteBackend(Backend):
 
     def __init__(self, query_url: str, *, update_url: str | None = None,
                  graph_store_url: str | None = None, timeout: float = 60.0,
-                 require_data: bool = True, max_rows: int | None = None):
+                 require_data: bool = True, max_rows: int | None = None, dataset: str = "listed"):
+        if dataset not in DATASETS:
+            raise EndpointError(f"Unknown dataset mode {clip(dataset)}; use one of: {', '.join(DATASETS)}")
+        self.dataset = dataset
         self._query = _Url.parse(query_url, "SPARQL endpoint")
         self._update = _Url.parse(update_url, "SPARQL update endpoint") if update_url else None
         self._store = _Url.parse(graph_store_url, "Graph Store endpoint") if graph_store_url else None
@@ -798,8 +815,8 @@ class RemoteBackend(Backend):
         parsed = parse_query(text)  # the bound text is parsed again only if it has to be paged
         if substitutions:
             text = bind_values(text, substitutions, parsed)
-        if parsed.datasets and default_graphs is None and named_graphs is None:
-            dataset = None  # the query names its own dataset
+        if default_graphs is None and named_graphs is None and (parsed.datasets or self.dataset == "server"):
+            dataset = None  # the query names its own dataset, or the server's default one is the union
         else:
             graphs = None
             if default_graphs is None or named_graphs is None:

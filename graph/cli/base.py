@@ -48,6 +48,7 @@ class Context:
         self.update_endpoint: str | None = None
         self.graph_store: str | None = None
         self.timeout: float | None = None
+        self.dataset = "listed"
         self._graph = None
 
     def open(self, *, create: bool = False):
@@ -59,7 +60,7 @@ class Context:
         if self._graph is None:
             self._graph = open_graph(self.store, create=create, endpoint=self.endpoint,
                                      update_endpoint=self.update_endpoint, graph_store=self.graph_store,
-                                     timeout=self.timeout, progress=progress)
+                                     timeout=self.timeout, progress=progress, dataset=self.dataset)
         return self._graph
 
     @property
@@ -96,6 +97,12 @@ def _seconds(value: str) -> float:
     return t
 
 
+def _dataset(value: str) -> str:
+    if value not in ("listed", "server"):
+        raise click.BadParameter(f"{value!r} is not listed or server", param_hint="--dataset")
+    return value
+
+
 #: Where the graph lives: (option, env, Context field, metavar, help, converter).
 _WHERE = (
     ("--store", "CAREERGRAPH_STORE", "store", "DIR",
@@ -108,6 +115,9 @@ _WHERE = (
      "SPARQL 1.1 Graph Store Protocol endpoint, for faster bulk writes (env CAREERGRAPH_GRAPH_STORE).", str),
     ("--timeout", "CAREERGRAPH_TIMEOUT", "timeout", "SECONDS",
      "Seconds to wait for the server (default 60; env CAREERGRAPH_TIMEOUT).", _seconds),
+    ("--dataset", "CAREERGRAPH_DATASET", "dataset", "listed|server",
+     "How reads on a server name their graphs: listed (default) or server, when the server's default "
+     "graph is the union of careergraph's graphs (faster; env CAREERGRAPH_DATASET).", _dataset),
 )
 
 
