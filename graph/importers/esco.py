@@ -260,43 +260,28 @@ def import_esco(
             common(s, src, r["preferredLabel"], r["altLabels"], r["description"])
         summary.counts["skill_groups"] = len(groups)
 
-        # Occupation hierarchy
-        occ_nodes = occ.keys() | isco
-        say("reading broaderRelationsOccPillar.csv")
-        summary.files.append("broaderRelationsOccPillar.csv")
-        n = 0
-        seen: set[tuple[str, str]] = set()
-        for r in fs.rows("broaderRelationsOccPillar.csv", BROADER_COLS):
-            a, b = r["conceptUri"], r["broaderUri"]
-            if a not in occ_nodes or b not in occ_nodes:
-                summary.dangle("occupation_hierarchy", a if a not in occ_nodes else b)
-                continue
-            if (a, b) in seen:
-                continue
-            seen.add((a, b))
-            nt.add(ref(a), broader, ref(b))
-            if a in occ and b in occ:
-                nt.add(ref(a), cg("broaderRole"), ref(b))
-            n += 1
-        summary.counts["occupation_broader"] = n
+        def hierarchy(name: str, nodes, kind: str, roles=frozenset()) -> int:
+            """skos:broader links of one hierarchy file between known nodes (cg:broaderRole between roles)."""
+            say(f"reading {name}")
+            summary.files.append(name)
+            seen: set[tuple[str, str]] = set()
+            for r in fs.rows(name, BROADER_COLS):
+                a, b = r["conceptUri"], r["broaderUri"]
+                if a not in nodes or b not in nodes:
+                    summary.dangle(kind, a if a not in nodes else b)
+                    continue
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                nt.add(ref(a), broader, ref(b))
+                if a in roles and b in roles:
+                    nt.add(ref(a), cg("broaderRole"), ref(b))
+            return len(seen)
 
-        # Skill hierarchy
-        skill_nodes = skills.keys() | groups
-        say("reading broaderRelationsSkillPillar.csv")
-        summary.files.append("broaderRelationsSkillPillar.csv")
-        n = 0
-        seen = set()
-        for r in fs.rows("broaderRelationsSkillPillar.csv", BROADER_COLS):
-            a, b = r["conceptUri"], r["broaderUri"]
-            if a not in skill_nodes or b not in skill_nodes:
-                summary.dangle("skill_hierarchy", a if a not in skill_nodes else b)
-                continue
-            if (a, b) in seen:
-                continue
-            seen.add((a, b))
-            nt.add(ref(a), broader, ref(b))
-            n += 1
-        summary.counts["skill_broader"] = n
+        summary.counts["occupation_broader"] = hierarchy("broaderRelationsOccPillar.csv", occ.keys() | isco,
+                                                         "occupation_hierarchy", roles=occ.keys())
+        summary.counts["skill_broader"] = hierarchy("broaderRelationsSkillPillar.csv", skills.keys() | groups,
+                                                    "skill_hierarchy")
 
         say("reading skillSkillRelations.csv")
         summary.files.append("skillSkillRelations.csv")

@@ -165,6 +165,14 @@ def import_onet(graph, folder, *, allow_shrink: bool = False, projection: bool =
             nt.add(s, in_ds, ds_ref)
             nt.add(s, derived, src)
 
+        def skill(s: str, label: str, kind: str, src: str, notation: str | None = None) -> None:
+            nt.add(s, RDF_TYPE, cg("Skill"))
+            nt.add(s, RDFS_LABEL, lit(label))
+            nt.add(s, cg("skillKind"), cg(kind))
+            if notation is not None:
+                nt.add(s, f"<{SKOS}notation>", lit(notation))
+            mark(s, src)
+
         say(f"reading {OCC_FILE}")
         src = file_node(OCC_FILE)
         titles: dict[str, str] = {}
@@ -238,12 +246,7 @@ def import_onet(graph, folder, *, allow_shrink: bool = False, projection: bool =
             skills.setdefault(el, r["Element Name"].strip())
             ratings.setdefault((code, el), {})[scale] = _dec(r["Data Value"], f"{fs.where(SKILLS_FILE)}:{i}")
         for el, name in skills.items():
-            s = ref(f"{ONET}skill/{el}")
-            nt.add(s, RDF_TYPE, cg("Skill"))
-            nt.add(s, RDFS_LABEL, lit(name))
-            nt.add(s, cg("skillKind"), cg("TechnicalSkill"))
-            nt.add(s, f"<{SKOS}notation>", lit(el))
-            mark(s, src)
+            skill(ref(f"{ONET}skill/{el}"), name, "TechnicalSkill", src, notation=el)
         buf: list[str] = []
         ess = 0
         for (code, el), sc in ratings.items():
@@ -285,21 +288,13 @@ def import_onet(graph, folder, *, allow_shrink: bool = False, projection: bool =
             p["hot"] |= hot
             links[(code, slug)] = links.get((code, slug), False) or hot
         for cc, title in commodities.items():
-            s = ref(f"{ONET}technology/{cc}")
-            nt.add(s, RDF_TYPE, cg("Skill"))
-            nt.add(s, RDFS_LABEL, lit(title))
-            nt.add(s, cg("skillKind"), cg("Technology"))
-            nt.add(s, f"<{SKOS}notation>", lit(cc))
-            mark(s, src)
+            skill(ref(f"{ONET}technology/{cc}"), title, "Technology", src, notation=cc)
         for slug, p in products.items():
             s = ref(f"{ONET}technology/product/{slug}")
-            nt.add(s, RDF_TYPE, cg("Skill"))
-            nt.add(s, RDFS_LABEL, lit(p["label"]))
-            nt.add(s, cg("skillKind"), cg("Technology"))
+            skill(s, p["label"], "Technology", src)
             nt.add(s, cg("hotTechnology"), lit("true" if p["hot"] else "false", XSD + "boolean"))
             for cc in sorted(p["commodities"]):
                 nt.add(s, broader, ref(f"{ONET}technology/{cc}"))
-            mark(s, src)
         buf = []
         for (code, slug), hot in links.items():
             node = ref(f"{CGID}requirement/onet/{code}--tech-{slug}")
