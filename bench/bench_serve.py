@@ -33,7 +33,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -48,6 +47,9 @@ import networkx as nx
 from careergraph import CareerGraph, open_graph
 from careergraph.backends.generations import Layout
 from careergraph.queries import load_query
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from servers import stop_process  # noqa: E402 - the tests' own way to stop a child by its pid
 
 #: Library queries sent through /sparql, each with its role parameter bound by a leading VALUES block.
 SPARQL_QUERIES = ("profile-skills", "profile-moves-out", "profile-moves-in", "salaries-of-role", "industries-of-role")
@@ -204,16 +206,6 @@ def start_oxigraph(location: Path) -> tuple[subprocess.Popen, int]:  # noqa: D10
     raise SystemExit("oxigraph serve did not start")
 
 
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-
-
 def merge(parts: list[dict]) -> dict:
     """The figures of several blocks of one phase as one (throughput over the summed wall time)."""
     kinds: dict[str, dict] = {}
@@ -263,8 +255,8 @@ def one_run(args, inp: dict, run: int, ox_location: Path) -> dict:
             f"(errors {ours['errors']} / {ox['errors']})")
         rss_end = rss_mb(proc.pid)
     finally:
-        stop(proc)
-        stop(oxp)
+        stop_process(proc, grace=30)
+        stop_process(oxp, grace=30)
     return {"mixed": mix, "path": path, "sparql": ours, "oxigraph": ox, "rss_warm_mb": rss_warm,
             "rss_after_mb": rss_after, "rss_end_mb": rss_end}
 

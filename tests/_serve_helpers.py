@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import time
 from contextlib import contextmanager
 
 from careergraph import open_graph
+from servers import stop_process
 
 #: A label that would run script if any page or answer put it in HTML unescaped.
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>Evil & "Co"'
@@ -98,10 +98,4 @@ def process_server(*args: str, env: dict | None = None):
         reader.start()
         yield url, proc, lines
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(5)
+        stop_process(proc)

@@ -93,7 +93,11 @@ class Server:
 
 def stop(server: Server, *, grace: float = 15.0) -> None:
     """Stop the server by its own pid: SIGTERM, then SIGKILL after ``grace`` seconds."""
-    proc = server.proc
+    stop_process(server.proc, grace=grace)
+
+
+def stop_process(proc: subprocess.Popen, *, grace: float = 15.0) -> None:
+    """Stop a child process by its own pid: SIGTERM, then SIGKILL after ``grace`` seconds."""
     if proc.poll() is not None:
         return
     try:
