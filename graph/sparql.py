@@ -291,13 +291,16 @@ def values_block(substitutions: Mapping[str, Any]) -> str:
     >>> values_block({"n": ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))})
     'VALUES (?n) { ("3"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
     """
-    names = list(substitutions)
-    for name in names:
-        if not re.fullmatch(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+", name):
-            raise QueryError(f"{clip(name)} is not a SPARQL variable name")
-    heads = " ".join(f"?{n}" for n in names)
-    row = " ".join(_term_text(substitutions[n]) for n in names)
+    heads = " ".join(_variable(n) for n in substitutions)
+    row = " ".join(_term_text(v) for v in substitutions.values())
     return f"VALUES ({heads}) {{ ({row}) }}"
+
+
+def _variable(name: str) -> str:
+    """``?name``, after checking it is a SPARQL variable name."""
+    if not re.fullmatch(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+", name):
+        raise QueryError(f"{clip(name)} is not a SPARQL variable name")
+    return f"?{name}"
 
 
 def bind_values(text: str, substitutions: Mapping[str, Any] | None, parsed: Parsed | None = None) -> str:
@@ -332,9 +335,7 @@ def bind_values(text: str, substitutions: Mapping[str, Any] | None, parsed: Pars
         # a variable the query computes itself (BIND(... AS ?v)) cannot be bound before it: the answer
         # keeps the rows where it has that value, a filter at the end of the WHERE group (a trailing
         # VALUES would do the same, but Virtuoso 7 ignores one after ORDER BY)
-        for name in late:
-            values_block({name: late[name]})  # checks the name and the term, as for any binding
-        test = " && ".join(f"?{k} = {_term_text(v)}" for k, v in late.items())
+        test = " && ".join(f"{_variable(k)} = {_term_text(v)}" for k, v in late.items())
         text = f"{text[:p.where_close]} FILTER({test}) {text[p.where_close:]}"
         early = {k: v for k, v in subs.items() if k not in late}
         return bind_values(text, early) if early else text

@@ -205,12 +205,12 @@ def test_an_imported_slice_answers_as_in_a_store(published, shared_data, tmp_pat
     from careergraph.queries import rows as read_projection_rows
 
     capped, embedded = RemoteBackend(published.query_url, max_rows=300), open_graph(store)
-    for name in ("project-role-skills", "project-transitions"):
-        # Virtuoso answers booleans as 1/0 and decimals as integers where it can: compare as numbers
-        def norm(rows_):
-            return sorted(repr({k: float(v) if isinstance(v, (bool, int, float)) else v for k, v in r.items()})
-                          for r in rows_)
+    # Virtuoso answers booleans as 1/0 and decimals as integers where it can: compare as numbers
+    def norm(rows_):
+        return sorted(repr({k: float(v) if isinstance(v, (bool, int, float)) else v for k, v in r.items()})
+                      for r in rows_)
 
+    for name in ("project-role-skills", "project-transitions"):
         got, want = read_projection_rows(capped, name), read_projection_rows(embedded, name)
         assert len(want) > 300 and norm(got) == norm(want), name
     capped.close()

@@ -23,6 +23,7 @@ import click
 
 from ..api import CareerGraph
 from ..errors import CareerGraphError
+from ..backends.remote import DATASETS
 from ..store import open_graph
 
 __all__ = ["Context", "cli", "common_options", "emit", "format_option", "main", "progress", "render_table",
@@ -98,8 +99,8 @@ def _seconds(value: str) -> float:
 
 
 def _dataset(value: str) -> str:
-    if value not in ("listed", "server"):
-        raise click.BadParameter(f"{value!r} is not listed or server", param_hint="--dataset")
+    if value not in DATASETS:
+        raise click.BadParameter(f"{value!r} is not {' or '.join(DATASETS)}", param_hint="--dataset")
     return value
 
 

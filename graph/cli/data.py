@@ -25,8 +25,8 @@ def _open(obj, *, create: bool = True):
     return obj.open(create=create)
 
 
-def _import(obj, run) -> None:
-    """Run one import on the store or server, reporting it; Ctrl-C says whether the store changed."""
+def _import(obj, run):
+    """Run one import on the store or server and return its summary; Ctrl-C says whether the store changed."""
     try:
         return run(_open(obj))
     except KeyboardInterrupt:
