@@ -230,7 +230,8 @@ def prologue_end(toks: list[Token]) -> int:
     return i
 
 
-def subselect_groups(text: str) -> list[tuple[int, frozenset | None]]:
+@functools.lru_cache(maxsize=256)
+def subselect_groups(text: str) -> tuple[tuple[int, frozenset | None], ...]:
     """Where each nested sub-SELECT's WHERE group opens, with the variables it projects.
 
     Returns ``(offset just after the group's "{", projected variable names)``
@@ -268,7 +269,7 @@ def subselect_groups(text: str) -> list[tuple[int, frozenset | None]]:
             j += 1
         if j < len(toks):
             out.append((toks[j].end, None if star else frozenset(names)))
-    return out
+    return tuple(out)
 
 
 # -- bindings as a VALUES block (the remote backend, and the embedded store: Oxigraph plans a
@@ -331,32 +332,32 @@ def bind_values(text: str, substitutions: Mapping[str, Any] | None, parsed: Pars
     if not subs:
         return text
     late = {k: v for k, v in subs.items() if k in p.assigned}
-    if late and p.where_close is not None:
-        # a variable the query computes itself (BIND(... AS ?v)) cannot be bound before it: the answer
-        # keeps the rows where it has that value, a filter at the end of the WHERE group (a trailing
-        # VALUES would do the same, but Virtuoso 7 ignores one after ORDER BY)
-        test = " && ".join(f"{_variable(k)} = {_term_text(v)}" for k, v in late.items())
-        text = f"{text[:p.where_close]} FILTER({test}) {text[p.where_close:]}"
-        early = {k: v for k, v in subs.items() if k not in late}
-        return bind_values(text, early) if early else text
-    block = values_block(subs)
+    early = {k: v for k, v in subs.items() if k not in late}
     if p.where_open is None:  # DESCRIBE ?x without WHERE
         at = p.describe_end if p.describe_end is not None else len(text)
-        return f"{text[:at]} WHERE {{ {block} }}{text[at:]}"
+        return f"{text[:at]} WHERE {{ {values_block(subs)} }}{text[at:]}"
     if p.construct_short:
         template = text[p.where_open:p.where_close]
         head = text[:p.form_start] + "CONSTRUCT {" + template + "} "
         rest = text[p.form_start + len("CONSTRUCT"):]
         return bind_values(head + rest, subs)
-    inner = [(at, at, " " + values_block({k: v for k, v in subs.items() if names is None or k in names}))
-             for at, names in subselect_groups(text) if names is None or names & subs.keys()]
-    if inner:
-        text = apply_edits(text, inner)
-        p = parse_query(text)
-    if p.subselect:
-        return (f"{text[:p.where_open]} {block} {{{text[p.where_open:p.where_close]}}} "
-                f"{text[p.where_close:]}")
-    return f"{text[:p.where_open]} {block}{text[p.where_open:]}"
+    # every edit is placed on the text as given, so its (cached) parse serves every binding
+    edits = [(at, at, " " + values_block({k: v for k, v in early.items() if names is None or k in names}))
+             for at, names in subselect_groups(text) if early and (names is None or names & early.keys())]
+    block = f" {values_block(early)}" if early else ""
+    if p.subselect and early:
+        edits.append((p.where_open, p.where_open, f"{block} {{"))
+    elif early:
+        edits.append((p.where_open, p.where_open, block))
+    if late:
+        # a variable the query computes itself (BIND(... AS ?v)) cannot be bound before it: the answer
+        # keeps the rows where it has that value, a filter at the end of the WHERE group (a trailing
+        # VALUES would do the same, but Virtuoso 7 ignores one after ORDER BY)
+        test = " && ".join(f"{_variable(k)} = {_term_text(v)}" for k, v in late.items())
+        edits.append((p.where_close, p.where_close, f" FILTER({test}) "))
+    if p.subselect and early:
+        edits.append((p.where_close, p.where_close, "} "))
+    return apply_edits(text, edits)  # sorted by offset, stably: the filter stays inside the wrapper
 
 
 def apply_edits(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
