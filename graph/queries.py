@@ -42,8 +42,8 @@ careergraph.queries.QueryRefused: query: uses SERVICE ...
 from __future__ import annotations
 
 import csv
-import functools
 import io
+import json
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -57,7 +57,7 @@ import pyoxigraph as ox
 from .backends import Backend
 from .errors import InvalidParameter, QueryError, QueryNotFound, clip, suggest
 from .resources import package_dir
-from .sparql import prologue_end, tokenize
+from .sparql import parse_query, prologue_end, tokenize, with_limit
 from .vocab import PREFIXES
 
 __all__ = [
@@ -72,6 +72,7 @@ __all__ = [
     "check_read_only",
     "execute",
     "fetch",
+    "fetch_results",
     "expand_curie",
     "list_queries",
     "load_query",
@@ -309,9 +310,15 @@ def check_read_only(text: str, origin: str = "query") -> None:
     ...
     careergraph.queries.QueryRefused: query: is a SPARQL update ...
     """
-    verdict = _verdict(text) if len(text) <= _VERDICT_TEXT else _read_only_verdict(text)
-    if verdict is None:
+    try:
+        parsed = parse_query(text)  # remembered: a server reads the same queries again and again
+    except SyntaxError:
+        parsed = None
+    if parsed is not None and not parsed.service:
         return
+    verdict = _read_only_verdict(text)
+    if verdict is None:
+        return  # a text the lexer reads but cannot place: the store says what is wrong with it
     kind, detail = verdict
     if kind == "syntax":
         raise QueryError(f"{origin}: SPARQL syntax error: {detail}. Fix the query text")
@@ -334,12 +341,6 @@ def _read_only_verdict(text: str) -> tuple[str, str] | None:
     if any(t.kw("SERVICE") for t in toks):
         return "service", ""
     return None
-
-
-#: Query texts up to this length have their verdict remembered (512 of them, at most 8 MB): lexing
-#: costs 0.2-1 ms a query in Python, and a server sees the same queries again and again.
-_VERDICT_TEXT = 16_384
-_verdict = functools.lru_cache(maxsize=512)(_read_only_verdict)
 
 
 # -- terms ----------------------------------------------------------------------
@@ -495,6 +496,13 @@ def execute(
         failure of the store.
     """
     check_read_only(text, origin)
+    return _send(graph, text, bindings, origin=origin, default_graphs=default_graphs, named_graphs=named_graphs,
+                 timeout=timeout)
+
+
+def _send(graph, text: str, bindings: Mapping[str, Any] | None, *, origin: str,
+          default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None, timeout: float | None) -> Any:
+    """Hand a checked query to the backend (:func:`execute` without the read-only check)."""
     backend = _backend(graph)
     try:
         return backend.query(text, substitutions=dict(bindings or {}), default_graphs=default_graphs,
@@ -689,6 +697,118 @@ def fetch(
     if deadline is not None and now() > deadline:
         raise _timed_out(origin, timeout)
     return Answer("select" if select else "graph", names, out)
+
+
+class _Sink:
+    """Where the store writes a results document: its chunks, with the clock checked at each one."""
+
+    __slots__ = ("chunks", "deadline", "origin", "timeout")
+
+    def __init__(self, deadline: float | None, origin: str, timeout: float | None):
+        self.chunks: list[bytes] = []
+        self.deadline, self.origin, self.timeout = deadline, origin, timeout
+
+    def write(self, chunk: bytes) -> int:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise _timed_out(self.origin, self.timeout)  # the store stops writing, and evaluating
+        self.chunks.append(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+#: The fewest bytes one solution takes in each results format: fewer bytes than
+#: ``(cap + 1) * this`` cannot hold more than ``cap`` solutions, so they need no count.
+_SOLUTION_BYTES = {ox.QueryResultsFormat.JSON: 3, ox.QueryResultsFormat.XML: 17,
+                   ox.QueryResultsFormat.CSV: 2, ox.QueryResultsFormat.TSV: 1}
+
+
+def _solutions_in(doc: bytes, fmt: ox.QueryResultsFormat) -> int:
+    """How many solutions a results document holds (documents the store wrote)."""
+    if fmt == ox.QueryResultsFormat.TSV:
+        return doc.count(b"\n") - 1  # the head line; a literal's own newlines are written as \n
+    if fmt == ox.QueryResultsFormat.XML:
+        return doc.count(b"<result>")  # a "<" in a value is written &lt;
+    if fmt == ox.QueryResultsFormat.CSV:
+        return sum(1 for _ in csv.reader(io.StringIO(doc.decode("utf-8"), newline=""))) - 1
+    return len(json.loads(doc)["results"]["bindings"])
+
+
+def fetch_results(
+    graph,
+    text: str,
+    fmt: ox.QueryResultsFormat,
+    *,
+    origin: str = "query",
+    default_graphs: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+    timeout: float | None = None,
+    max_rows: int | None = None,
+) -> bytes:
+    """Run one SELECT or ASK query through :func:`execute`; its answer as a SPARQL results document.
+
+    The store writes the document itself (for Oxigraph, in Rust, off the
+    GIL), which is what the SPARQL endpoint of ``careergraph serve`` sends.
+    The bounds are those of :func:`fetch`:
+
+    * ``max_rows``: the query is sent with a ``LIMIT`` of ``max_rows + 1``
+      (or its own, when lower), so the store never evaluates or holds more;
+      one solution more than ``max_rows`` raises :class:`RowLimitExceeded`.
+    * ``timeout``: the clock is checked at each chunk the store writes and
+      :class:`QueryTimeout` stops the writing, and with it the evaluation.
+
+    Use :func:`fetch` for CONSTRUCT and DESCRIBE (an ``InvalidParameter`` here).
+
+    Examples
+    --------
+    >>> from careergraph import open_graph
+    >>> doc = fetch_results(open_graph(), "SELECT ?x WHERE { BIND(1 AS ?x) }", ox.QueryResultsFormat.TSV)
+    >>> doc.decode().split()
+    ['?x', '1']
+    >>> fetch_results(open_graph(), "SELECT * WHERE { ?s ?p ?o }", ox.QueryResultsFormat.JSON,
+    ...               max_rows=5)  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    ...
+    careergraph.queries.RowLimitExceeded: query: the answer has more than 5 rows ...
+    """
+    deadline = time.monotonic() + timeout if timeout else None
+    check_read_only(text, origin)
+    sent, counted = text, max_rows is not None
+    if max_rows is not None:
+        try:
+            parsed = parse_query(text)
+        except SyntaxError:
+            parsed = None  # the store says what is wrong with it, or reads what this lexer cannot
+        if parsed is not None and parsed.form == "SELECT":
+            sent = with_limit(text, max_rows + 1)  # a LIMIT at the top level: as read-only as the text
+            counted = parsed.limit is None or parsed.limit[2] > max_rows
+        elif parsed is not None:
+            counted = False  # ASK: one boolean
+    res = _send(graph, sent, None, origin=origin, default_graphs=default_graphs, named_graphs=named_graphs,
+                timeout=timeout)
+    sink = _Sink(deadline, origin, timeout)
+    try:
+        if not isinstance(res, (ox.QuerySolutions, ox.QueryBoolean)):
+            raise InvalidParameter(f"{origin}: a CONSTRUCT or DESCRIBE answer is a graph, not a results document")
+        try:
+            res.serialize(sink, format=fmt)
+        except QueryError:
+            raise
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise QueryError(f"{origin}: query failed: {exc}") from None
+    finally:
+        del res  # dropped on the thread that made it, as pyoxigraph requires
+    doc = b"".join(sink.chunks)
+    if counted and isinstance(max_rows, int) and len(doc) >= (max_rows + 1) * _SOLUTION_BYTES[fmt] \
+            and _solutions_in(doc, fmt) > max_rows:
+        exc = RowLimitExceeded(f"{origin}: the answer has more than {max_rows} rows; "
+                               "add a LIMIT or raise the row limit")
+        exc.limit = max_rows
+        raise exc
+    if deadline is not None and time.monotonic() > deadline:
+        raise _timed_out(origin, timeout)
+    return doc
 
 
 def rows(graph, name: str) -> list[dict[str, Any]]:

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from .errors import QueryError, clip
 
 __all__ = ["Parsed", "Token", "apply_edits", "bind_values", "parse_query", "prologue_end", "subselect_groups", "tokenize",
-           "values_block"]
+           "values_block", "with_limit"]
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -106,6 +106,7 @@ class Parsed:
     describe_end: int | None = None    # DESCRIBE without WHERE: the end of its targets
     variables: set[str] = field(default_factory=set)
     assigned: set[str] = field(default_factory=set)  # variables a BIND or a SELECT expression sets (AS ?v)
+    service: bool = False              # a SERVICE keyword anywhere (nested groups included)
 
 
 def _match_close(toks: list[Token], i: int) -> int:
@@ -121,17 +122,24 @@ def _match_close(toks: list[Token], i: int) -> int:
     raise SyntaxError("unbalanced braces: a '{' is never closed")
 
 
-@functools.lru_cache(maxsize=256)
+#: Texts up to this length are parsed once and remembered (the last 1,024 of them, ~5 MB): the lexer
+#: costs 0.3-1 ms a query in Python, and every query is read for its verdict, its form and its
+#: bindings, by a server again and again.
+PARSE_CACHE_TEXT = 16_384
+
+
 def parse_query(text: str) -> Parsed:
     """Locate the form, dataset clauses, WHERE group and solution modifiers of a query.
 
     Only the top level is looked at; anything nested (sub-queries, EXISTS,
-    templates) is skipped as a whole.
+    templates) is skipped as a whole, except that ``service`` says whether a
+    ``SERVICE`` keyword occurs anywhere.
 
     Raises
     ------
     SyntaxError
-        Not a SELECT, ASK, CONSTRUCT or DESCRIBE query, or unbalanced braces.
+        Not a SELECT, ASK, CONSTRUCT or DESCRIBE query (an update, say), or
+        a text that cannot be read (unbalanced braces, an unclosed string).
 
     Examples
     --------
@@ -139,6 +147,13 @@ def parse_query(text: str) -> Parsed:
     >>> p.form, p.text[p.order_by[0]:p.order_by[1]], p.limit[2]
     ('SELECT', 'ORDER BY ?s', 5)
     """
+    try:
+        return (_parse_cached if len(text) <= PARSE_CACHE_TEXT else _parse)(text)
+    except (IndexError, ValueError, OverflowError) as exc:  # a LIMIT of 1e999, a clause cut short
+        raise SyntaxError(f"cannot read the query: {exc}") from None
+
+
+def _parse(text: str) -> Parsed:
     toks = tokenize(text)
     i = 0
     while i < len(toks) and toks[i].kw("PREFIX", "BASE"):
@@ -148,6 +163,7 @@ def parse_query(text: str) -> Parsed:
     p = Parsed(text=text, form=toks[i].text.upper(), form_start=toks[i].start)
     p.variables = {t.text[1:] for t in toks if t.kind == "var"}
     p.assigned = {b.text[1:] for a, b in zip(toks, toks[1:]) if a.kw("AS") and b.kind == "var"}
+    p.service = any(t.kw("SERVICE") for t in toks)
     i += 1
     if p.form == "CONSTRUCT" and i < len(toks) and toks[i].text == "{":
         j = _match_close(toks, i)
@@ -220,6 +236,45 @@ def parse_query(text: str) -> Parsed:
     if p.order_by is not None and p.order_by[1] > p.modifiers_end:
         p.order_by = (p.order_by[0], p.modifiers_end)
     return p
+
+
+_parse_cached = functools.lru_cache(maxsize=1024)(_parse)
+
+
+def with_limit(text: str, limit: int) -> str:
+    """The query with a ``LIMIT`` of at most ``limit``: its own when that is lower; its OFFSET kept.
+
+    The same text and limit give the same string back (remembered as
+    :func:`parse_query` remembers), so whoever reads the capped text next
+    finds it parsed already.
+
+    Raises
+    ------
+    SyntaxError
+        See :func:`parse_query`.
+
+    Examples
+    --------
+    >>> " ".join(with_limit("SELECT * WHERE { ?s ?p ?o } VALUES ?s { <x:a> }", 11).split())
+    'SELECT * WHERE { ?s ?p ?o } LIMIT 11 VALUES ?s { <x:a> }'
+    >>> with_limit("SELECT * { ?s ?p ?o } OFFSET 5 LIMIT 100", 11)
+    'SELECT * { ?s ?p ?o } OFFSET 5 LIMIT 11'
+    >>> with_limit("SELECT * { ?s ?p ?o } LIMIT 3", 11)
+    'SELECT * { ?s ?p ?o } LIMIT 3'
+    """
+    return (_with_limit_cached if len(text) <= PARSE_CACHE_TEXT else _with_limit)(text, limit)
+
+
+def _with_limit(text: str, limit: int) -> str:
+    p = parse_query(text)
+    if p.limit is not None:
+        if p.limit[2] <= limit:
+            return p.text
+        return apply_edits(p.text, [(p.limit[0], p.limit[1], f"LIMIT {limit}")])
+    return apply_edits(p.text, [(p.modifiers_end, p.modifiers_end, f"\nLIMIT {limit}\n")])
+
+
+_with_limit_cached = functools.lru_cache(maxsize=1024)(_with_limit)
 
 
 def prologue_end(toks: list[Token]) -> int:

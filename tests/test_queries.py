@@ -4,6 +4,8 @@ runner's behaviour on bad input."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 import sys
@@ -15,7 +17,7 @@ import pytest
 from careergraph import CareerGraph
 from careergraph.backends import memory_backend
 from careergraph.errors import InvalidParameter, QueryError, QueryNotFound, RoleNotFound
-from careergraph.queries import check_read_only, list_queries, load_query, run_query
+from careergraph.queries import RowLimitExceeded, check_read_only, fetch_results, list_queries, load_query, run_query
 
 REPO = Path(__file__).resolve().parents[1]
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
@@ -488,6 +490,7 @@ def test_update_is_refused(seed_graph, tmp_path):
     "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
     "select * { service silent ?endpoint { ?s ?p ?o } }",
     "PREFIX x: <http://x/>\nSELECT * {\n  # a comment\n  SeRvIcE <http://127.0.0.1:9/> { ?s ?p ?o }\n}",
+    "ASK { FILTER EXISTS { { SELECT ?s { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } } } }",
 ])
 def test_service_is_refused_before_anything_is_sent(seed_graph, text):
     with pytest.raises(QueryError, match="SERVICE"):
@@ -554,3 +557,37 @@ def test_cli_query_command(run_cli):
     assert bad.exit_code == 2 and "skills-of-role" in bad.stderr
     twice = run_cli("query", "skills-of-role", "--param", "role=A", "--param", "role=B")
     assert twice.exit_code == 2 and "given twice" in twice.stderr
+
+
+# -- results documents the store writes (the SPARQL endpoint's answers) ---------------------------------
+
+_NASTY = ['a "quoted" },{ value', "two\nlines, with a comma", "tab\there", "<result>", "plain"]
+
+
+def _nasty_graph(tmp_path: Path):
+    quads = [ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"), ox.Literal(text))
+             for i, text in enumerate(_NASTY * 3)]
+    path = tmp_path / "nasty.nt"
+    path.write_bytes(ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES))
+    return memory_backend([(path, "https://w3id.org/careergraph/graph/test")])
+
+
+@pytest.mark.parametrize("fmt", [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
+                                 ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV])
+def test_fetch_results_row_cap_is_exact_in_every_format(fmt, tmp_path):
+    g = _nasty_graph(tmp_path)
+    q = "SELECT ?s ?o WHERE { ?s ?p ?o }"
+    n = len(_NASTY) * 3
+    def values(doc: bytes) -> list[str]:
+        if fmt == ox.QueryResultsFormat.CSV:  # lossy, so pyoxigraph does not read it back
+            return [row[1] for row in csv.reader(io.StringIO(doc.decode(), newline=""))][1:]
+        return [str(r["o"].value) for r in ox.parse_query_results(doc, fmt)]
+
+    assert sorted(values(fetch_results(g, q, fmt, max_rows=n))) == sorted(_NASTY * 3)  # exactly the cap
+    with pytest.raises(RowLimitExceeded, match=f"more than {n - 1} rows") as info:
+        fetch_results(g, q, fmt, max_rows=n - 1)  # one past the cap: refused, never cut
+    assert info.value.limit == n - 1
+    # a LIMIT of the query's own at or under the cap: answered as asked
+    assert len(values(fetch_results(g, q + " LIMIT 2", fmt, max_rows=2))) == 2
+    assert len(values(fetch_results(g, q + " OFFSET 14", fmt, max_rows=1))) == 1
+    assert fetch_results(g, "ASK { ?s ?p ?o }", fmt, max_rows=0)

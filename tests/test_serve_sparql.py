@@ -10,11 +10,15 @@ import signal
 import time
 import warnings
 import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, quote, quote_plus
 
 import pytest
 from _serve_helpers import process_server
 from careergraph import open_graph
 from careergraph.serve import Limits, create_app
+from careergraph.serve.sparql import parse_form, results_document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 TestClient = pytest.importorskip("starlette.testclient").TestClient
 
@@ -268,3 +272,27 @@ def test_non_loopback_host_warns(run_cli):
     finally:
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(15)
+
+
+# -- reading and writing, unit by unit -------------------------------------------------------------------
+
+_FORM_TEXT = st.text(alphabet="ab =&+%é\n\"<>{}#?;:/_-.~😀", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_FORM_TEXT, _FORM_TEXT, st.sampled_from([quote_plus, quote, str]), st.booleans()),
+                max_size=4), st.booleans())
+def test_parse_form_reads_what_parse_qs_reads(fields, lower):
+    # encoded well (quote, quote_plus), or not at all (raw '%', spaces, newlines): the same names and values
+    text = "&".join(enc(k).replace("&", "%26") + ("=" + enc(v).replace("&", "%26") if has_value else "")
+                    for k, v, enc, has_value in fields)
+    text = text.lower() if lower else text
+    assert parse_form(text) == parse_qs(text, keep_blank_values=True)
+
+
+def test_xml_answers_drop_characters_xml_cannot_hold():
+    # an imported label may hold a control character: XML 1.0 cannot carry it, even as a reference
+    doc = results_document('<literal>bell\x07 tab\t \ufffe ok é</literal>'.encode(), "application/sparql-results+xml")
+    assert doc.decode() == "<literal>bell\ufffd tab\t \ufffd ok é</literal>"
+    ET.fromstring(b"<r>" + doc + b"</r>")
+    assert results_document(b'{"a":"\\u0007"}', "application/sparql-results+json") == b'{"a":"\\u0007"}'

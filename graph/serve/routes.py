@@ -18,7 +18,6 @@ import io
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import matplotlib
 from starlette.requests import Request
@@ -37,9 +36,18 @@ from ..payloads import (
     recommend_payload,
     similar_payload,
 )
-from ..queries import QueryTimeout, RowLimitExceeded, fetch, load_query
+from ..queries import QueryTimeout, RowLimitExceeded, fetch, fetch_results, load_query
 from .core import LimitExceeded, Server
-from .sparql import content_type, negotiate, parse_request, serialize
+from .sparql import (
+    RESULTS_FORMATS,
+    content_type,
+    negotiate,
+    parse_form,
+    parse_request,
+    query_form,
+    results_document,
+    serialize,
+)
 from .spec import Args, Endpoint, Param, openapi
 
 __all__ = ["ENDPOINTS", "STATIC", "routes"]
@@ -271,18 +279,26 @@ def _sparql_route(server: Server) -> Route:
     limits = server.limits
 
     async def sparql(request: Request) -> Response:
-        url_params = parse_qs(request.url.query, keep_blank_values=True)
+        query_string = request.scope["query_string"].decode("latin-1")
+        if len(query_string) > limits.max_body:
+            raise LimitExceeded(f"The query string is longer than the limit of {limits.max_body} bytes "
+                                "(serve --max-body); POST the query instead", 413)
+        url_params = parse_form(query_string)
         accept = request.headers.get("accept", "")
         if request.method == "GET" and not url_params and "text/html" in accept:
             return RedirectResponse("/#/sparql", status_code=303)  # a person in a browser: the query page
         body = await _body(request, limits.max_body) if request.method == "POST" else b""
-        if len(request.url.query) > limits.max_body:
-            raise LimitExceeded(f"The query string is longer than the limit of {limits.max_body} bytes "
-                                "(serve --max-body); POST the query instead", 413)
         req = parse_request(request.method, url_params, request.headers.get("content-type", ""), body)
 
         def run() -> tuple[str, bytes]:
+            form = query_form(req.query) or "select"  # None: a text only the store can judge (or refuse)
             try:
+                if form != "graph":  # the store writes the results document itself
+                    mime = negotiate(accept, form)
+                    doc = fetch_results(server.graph, req.query, RESULTS_FORMATS[mime],
+                                        default_graphs=req.default_graphs, named_graphs=req.named_graphs,
+                                        timeout=limits.timeout, max_rows=limits.max_rows)
+                    return mime, results_document(doc, mime)
                 answer = fetch(server.graph, req.query, default_graphs=req.default_graphs,
                                named_graphs=req.named_graphs, timeout=limits.timeout, max_rows=limits.max_rows)
             except RowLimitExceeded:
