@@ -88,7 +88,7 @@ def overlap(proj, a: str, b: str) -> dict[str, Any]:
         "shared": _labels(proj, sa & sb),
         "only_a": _labels(proj, sa - sb),
         "only_b": _labels(proj, sb - sa),
-        "evidence": {side: {proj.skill_labels[proj.skills[j]]: e for j in cols if (e := proj.evidence(r, j))}
+        "evidence": {side: {proj.skill_labels[proj.skills[j]]: e for j, e in proj.evidence(r, cols).items()}
                      for side, r, cols in (("a", a, sa), ("b", b, sb))},
     }
 

@@ -51,7 +51,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -108,10 +108,13 @@ class Step:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: ``from``/``to`` are labels, ``years`` None when unknown."""
-        d = asdict(self)
-        return {"from": d.pop("from_label"), "to": d.pop("to_label"), "kind": d.pop("kind"),
-                "years": d.pop("years"), "new_skills": d.pop("new_skills"),
-                "new_technology": d.pop("new_technology"), "inferred": self.inferred, **d}
+        edu = self.education
+        return {"from": self.from_label, "to": self.to_label, "kind": self.kind, "years": self.years,
+                "new_skills": list(self.new_skills), "new_technology": list(self.new_technology),
+                "inferred": self.inferred, "from_iri": self.from_iri, "to_iri": self.to_iri, "cost": self.cost,
+                "source": self.source, "evidence": self.evidence, "skill_evidence": dict(self.skill_evidence),
+                "education": None if edu is None else {**edu, "fields": list(edu.get("fields", []))},
+                "salary": [dict(s) for s in self.salary]}
 
 
 @dataclass
@@ -342,8 +345,7 @@ def _explain(proj: Projection, g: nx.DiGraph, roles: list[str], by: str, cost_fn
                           new_skills=[label[proj.skills[j]] for j in new if not proj.is_technology(j)],
                           new_technology=[label[proj.skills[j]] for j in new if proj.is_technology(j)],
                           evidence="inferred" if d["kind"] == "inferred" else d.get("evidence"),
-                          skill_evidence={label[proj.skills[j]]: e for j in new
-                                          if (e := proj.evidence(v, j)) is not None},
+                          skill_evidence={label[proj.skills[j]]: e for j, e in proj.evidence(v, new).items()},
                           source=None if d.get("source") is None else str(d["source"]),
                           education=education_change(proj, u, v), salary=salary_change(proj, u, v)))
     res = PathResult(roles=list(roles), labels=[proj.role_labels[r] for r in roles], steps=steps,

@@ -83,6 +83,7 @@ def gap(proj: Projection, have: Iterable[str], target: str) -> dict[str, Any]:
     got = 0.0
     have_l: list[str] = []
     missing: dict[int, dict[str, Any]] = {}
+    evidence = proj.evidence(target)
     for j, w in row.items():
         if j in held:
             got += w
@@ -95,7 +96,7 @@ def gap(proj: Projection, have: Iterable[str], target: str) -> dict[str, Any]:
         missing[j] = {"skill": proj.skill_labels[proj.skills[j]], "iri": proj.skills[j], "essential": j in ess,
                       "weight": w, "credit": credit,
                       "related_held": sorted(proj.skill_labels[proj.skills[k]] for k in rel),
-                      "evidence": proj.evidence(target, j)}
+                      "evidence": evidence.get(j)}
     ranked = proj.rank_skills(missing, target)
     return {"target": proj.role_labels[target], "target_iri": target,
             "coverage": got / total if total > 0 else 0.0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import networkx as nx
@@ -182,6 +183,12 @@ def test_toy_explanations():
     d = r.to_dict()
     assert set(d) >= {"path", "steps", "cost", "by"} and d["steps"][0]["from"] == "Junior Engineer"
     assert set(d["steps"][0]) >= {"from", "to", "kind", "years", "new_skills", "education", "salary"}
+    # every field of a step, under its JSON name, and copies: the JSON can be changed, the step cannot
+    names = {f.name for f in dataclasses.fields(s1)} - {"from_label", "to_label"} | {"from", "to", "inferred"}
+    assert set(d["steps"][0]) == names
+    d["steps"][1]["education"]["fields"].append("x")
+    d["steps"][0]["salary"][0]["from"] = 0
+    assert "x" not in s2.education["fields"] and s1.salary[0]["from"] == 100000.0
 
 
 def test_edge_cost_unknown_by():

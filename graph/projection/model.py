@@ -26,7 +26,7 @@ True
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -306,11 +306,29 @@ class Projection:
         labels, skills = self.skill_labels, self.skills
         return sorted(columns, key=lambda j: (j not in ess, -w.get(j, 0.0), labels[skills[j]]))
 
-    def evidence(self, role: str, column: int) -> str | None:
-        """``"stated"``, ``"interpreted"`` or None: what the graph says of one role-skill requirement."""
-        if self.link_evidence is None:
-            return None
-        return _EVIDENCE_NAMES.get(int(self.link_evidence[self.row(role), column]))
+    def evidence(self, role: str, columns: Iterable[int] | None = None) -> dict[int, str]:
+        """Skill column -> ``"stated"`` or ``"interpreted"``: what the graph says of a role's requirements.
+
+        Only the role's marked requirements among ``columns`` (all when None)
+        are keys. One read of the role's row, whatever the number of columns.
+
+        Examples
+        --------
+        >>> from careergraph import CareerGraph
+        >>> p = CareerGraph().projection
+        >>> sorted(set(p.evidence("https://w3id.org/careergraph/id/role/junior-ml-engineer").values()))
+        ['interpreted']
+        """
+        ev = self.link_evidence
+        if ev is None:
+            return {}
+        r = self.row(role)
+        lo, hi = ev.indptr[r], ev.indptr[r + 1]
+        marked = {int(j): _EVIDENCE_NAMES[int(x)] for j, x in zip(ev.indices[lo:hi], ev.data[lo:hi])
+                  if int(x) in _EVIDENCE_NAMES}
+        if columns is None:
+            return marked
+        return {j: marked[j] for j in columns if j in marked}
 
     def stated(self) -> "Projection":
         """This projection with only what a source states: stated requirements and stated moves.
