@@ -631,7 +631,9 @@ def fetch(
     """Run one query through :func:`execute` and read its whole answer, bounded.
 
     This is the runner for callers that serialise raw terms themselves (the
-    SPARQL endpoint of ``careergraph serve``). What the bounds guarantee:
+    SPARQL endpoint of ``careergraph serve``, for CONSTRUCT and DESCRIBE;
+    :func:`fetch_results` writes SELECT and ASK answers). What the bounds
+    guarantee:
 
     * ``max_rows``: reading stops at row ``max_rows + 1`` with
       :class:`RowLimitExceeded`, so at most that many rows are ever held.
