@@ -319,9 +319,10 @@ class Resolver:
     def complete(self, text: str, kind: str = "role", *, source: Any = _UNSET, limit: int = 10) -> list[dict]:
         """Names for autocomplete: prefix matches, then names with a later word of that prefix; fuzzy ones for a typo.
 
-        Fuzzy matching (rapidfuzz's WRatio, among names of the same first
-        letter) runs only when no name starts with the text or has a word
-        that does, so typing stays fast on a big store.
+        Fuzzy matching (rapidfuzz's ``fuzz.ratio`` of the text and the start
+        of each name of the same first letter, as long as the text and one
+        character more) runs only when no name starts with the text or has a
+        word that does, so typing stays fast on a big store.
 
         Returns
         -------
