@@ -13,7 +13,10 @@ over *blocks* (roles × n sparse matrices):
   asymmetric ``coverage`` (share of the destination's essential skills the
   origin holds; measured, off by default);
 * the feature blocks of :attr:`Projection.features`: ``ratings``,
-  ``technology``, ``hierarchy``, ``text``.
+  ``technology``, ``hierarchy``, ``text`` and ``crosswalk`` (the ISCO
+  groups of the ESCO occupations a crosswalk maps onto an O*NET
+  occupation: a second classification, so the model does not hang on the
+  SOC hierarchy and the text alone).
 
 A block is *present* for a role when its row is not all zeros; the content
 score of roles *i* and *j* is
@@ -96,6 +99,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "technology": 0.5,    # IDF-weighted technology products
     "hierarchy": 1.0,     # classification groups above the role (SOC, ISCO)
     "text": 1.0,          # TF-IDF of title (once) and description
+    "crosswalk": 0.5,     # ISCO groups of the ESCO occupations mapped onto an O*NET one (smallest worst drop, half A)
 }
 
 #: Weight of each part of :class:`MoveModel` (see the module notes).
