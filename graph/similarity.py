@@ -42,8 +42,8 @@ lenders alone,
 .. math:: n_{ij} = \\frac{1}{|V|} \\sum_{v \\in V}
           \\frac{\\sum_{u \\in N_v(i)} c^v_{iu} K_{uj}}{\\sum_{u \\in N_v(i)} c^v_{iu}}
 
-(collaborative filtering over occupations: it also serves roles nobody has
-stated moves for).
+(*V*: the views in which *i* has neighbours; collaborative filtering over
+occupations: it also serves roles nobody has stated moves for).
 
 **direction** — ``job_zone``: O*NET's Job Zone of both roles
 (:attr:`Projection.levels`, e.g. from Nesta's MCC data); a move of more than
