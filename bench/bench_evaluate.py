@@ -97,6 +97,14 @@ def ablations(run, name: str, blocks: dict[str, float]) -> list[dict]:
         rows.append(measure(run, f"hybrid without `{part}`", weights={part: 0.0}))
     if "coverage" in run.blocks:
         rows.append(measure(run, "hybrid with `coverage` at 0.25", content_weights={**blocks, "coverage": 0.25}))
+    if "crosswalk" in run.blocks and run.blocks["crosswalk"][1].any():
+        # its weight, chosen on half A by the worst of the model and each drop + 0.02 (docs/similarity.md)
+        for w in (0.25, 1.0, 2.0):
+            at = {**blocks, "crosswalk": w}
+            rows.append(measure(run, f"hybrid with `crosswalk` at {w:g}", content_weights=at))
+            for b in ("hierarchy", "text"):
+                rows.append(measure(run, f"hybrid with `crosswalk` at {w:g}, without `{b}`",
+                                    content_weights={**at, b: 0.0}))
     prev = {b: PREVIOUS_WEIGHTS.get(b, 0.0) for b in run.blocks}
     rows.append(measure(run, "previous weights (text-heavy), content only", kind="content", content_weights=prev))
     for b in ("random", "same_minor_group", "skill_cosine"):

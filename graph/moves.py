@@ -165,9 +165,9 @@ def next_moves(proj: Projection, role: str, top: int = 10, *, source: str | None
             raise InvalidParameter(f"No role of dataset {source!r}; the datasets are {', '.join(have) or 'none'}")
     row = np.array([i])
     blocks = m.content.block_rows(row)
-    parts = m.part_rows(row, content=m.content.combine(blocks, row))
+    parts = m.part_rows(row, blocks=blocks)
     ranked = top_roles(proj, i, m.combine(parts)[0], top, candidates, exclude=m.twins[i].tolist())
-    weights = m.neighbour_weights(row, parts["content"])[0]
+    weights = m.neighbour_weights(row, blocks)[0]
     lenders = np.flatnonzero(weights > 0)
     lent = m.forward[lenders].toarray() if len(lenders) else np.zeros((0, len(proj.roles)))
     held = [proj.skills[c] for c in proj.skill_set(role)]

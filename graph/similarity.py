@@ -13,7 +13,10 @@ over *blocks* (roles × n sparse matrices):
   asymmetric ``coverage`` (share of the destination's essential skills the
   origin holds; measured, off by default);
 * the feature blocks of :attr:`Projection.features`: ``ratings``,
-  ``technology``, ``hierarchy``, ``text``.
+  ``technology``, ``hierarchy``, ``text`` and ``crosswalk`` (the ISCO
+  groups of the ESCO occupations a crosswalk maps onto an O*NET
+  occupation: a second classification, so the model does not hang on the
+  SOC hierarchy and the text alone).
 
 A block is *present* for a role when its row is not all zeros; the content
 score of roles *i* and *j* is
@@ -31,12 +34,16 @@ move *i → j* counts 1, or its relatedness tier's weight
 use it: ``known`` = :math:`K_{ij}` (the move itself, also when stated for the
 same role in another source, ``same-as``), and ``neighbours`` = the moves of
 the role's :data:`NEIGHBOURS` most similar roles of the same dataset, in the
-direction stated, weighted by their content similarity,
+direction stated, weighted by their content similarity, averaged over the
+views *v* of the content that leave one block in use out each (the content
+itself when one block is in use), so that no single block chooses the
+lenders alone,
 
-.. math:: n_{ij} = \\frac{\\sum_{u \\in N(i)} c_{iu} K_{uj}}{\\sum_{u \\in N(i)} c_{iu}}
+.. math:: n_{ij} = \\frac{1}{|V|} \\sum_{v \\in V}
+          \\frac{\\sum_{u \\in N_v(i)} c^v_{iu} K_{uj}}{\\sum_{u \\in N_v(i)} c^v_{iu}}
 
-(collaborative filtering over occupations: it also serves roles nobody has
-stated moves for).
+(*V*: the views in which *i* has neighbours; collaborative filtering over
+occupations: it also serves roles nobody has stated moves for).
 
 **direction** — ``job_zone``: O*NET's Job Zone of both roles
 (:attr:`Projection.levels`, e.g. from Nesta's MCC data); a move of more than
@@ -96,6 +103,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "technology": 0.5,    # IDF-weighted technology products
     "hierarchy": 1.0,     # classification groups above the role (SOC, ISCO)
     "text": 1.0,          # TF-IDF of title (once) and description
+    "crosswalk": 0.5,     # ISCO groups of the ESCO occupations mapped onto an O*NET one (smallest worst drop, half A)
 }
 
 #: Weight of each part of :class:`MoveModel` (see the module notes).
@@ -616,29 +624,57 @@ class MoveModel:
                 np.maximum.at(out[r], cols, vals)
         return out
 
-    def neighbour_rows(self, rows, content: np.ndarray, cols=None) -> tuple[np.ndarray, np.ndarray]:
-        """``neighbours`` part of roles ``rows`` given their content rows (over ``cols``); also whether each had neighbours.
+    def neighbour_rows(self, rows, blocks, cols=None,
+                       weights: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``neighbours`` part of roles ``rows`` given their block rows (over ``cols``); also whether each had neighbours.
 
-        The neighbours of role *i* are its :attr:`n_neighbours` most similar
-        roles (content > 0) of the same dataset that have visible moves,
-        never *i* itself or its twins; their moves, in the direction stated
-        (:attr:`forward`), count by their similarity. With ``cols``, only
+        ``blocks`` is :meth:`SimilarityModel.block_rows` output and
+        ``weights`` overrides the content model's block weights, as in
+        :meth:`SimilarityModel.combine`. The moves of the neighbours
+        (:meth:`neighbour_weights`), in the direction stated
+        (:attr:`forward`), count by their lending weight. With ``cols``, only
         those roles lend moves and only moves to them are scored.
+        """
+        n = len(self._need_fit().roles)
+        cols = np.arange(n) if cols is None else np.asarray(cols, dtype=np.int64)
+        w = self.neighbour_weights(rows, blocks, cols, weights)
+        fw = self.forward if len(cols) == n and (cols == np.arange(n)).all() else self.forward[cols][:, cols]
+        return (sp.csr_matrix(w) @ fw).toarray(), w.sum(axis=1) > 0
+
+    def neighbour_views(self, blocks, weights: Mapping[str, float] | None = None) -> list[dict[str, float]]:
+        """The block weights of each view the neighbours are chosen in: every block in use left out once.
+
+        With one block in use (or none), the one view is the content itself.
+        """
+        w = {b: float(weights.get(b, 0.0)) if weights is not None else self.content.weight(b) for b in blocks}
+        used = [b for b, x in w.items() if x > 0]
+        return [{**w, b: 0.0} for b in used] if len(used) > 1 else [w]
+
+    def neighbour_weights(self, rows, blocks, cols=None, weights: Mapping[str, float] | None = None) -> np.ndarray:
+        """The lending weight of each neighbour (columns ``cols``) of roles ``rows``; a row sums to 1, or 0 without neighbours.
+
+        The neighbours are chosen in several views of the content
+        (:meth:`neighbour_views`): in each, the :attr:`n_neighbours` most
+        similar roles (content > 0) of the same dataset that have visible
+        moves, never the role itself or its twins, lend in proportion to
+        their similarity there; the views with neighbours count alike. So no
+        single block decides alone who lends.
         """
         rows = np.asarray(rows, dtype=np.int64)
         n = len(self._need_fit().roles)
         cols = np.arange(n) if cols is None else np.asarray(cols, dtype=np.int64)
-        c = self.neighbour_weights(rows, content, cols)
-        total = c.sum(axis=1)
-        fw = self.forward if len(cols) == n and (cols == np.arange(n)).all() else self.forward[cols][:, cols]
-        num = (sp.csr_matrix(c) @ fw).toarray()
-        return np.divide(num, total[:, None], out=np.zeros_like(num), where=total[:, None] > 0), total > 0
+        total = np.zeros((len(rows), len(cols)))
+        views = np.zeros(len(rows))
+        for view in self.neighbour_views(blocks, weights):
+            c = self._lenders(rows, self.content.combine(blocks, weights=view), cols)
+            s = c.sum(axis=1)
+            total += np.divide(c, s[:, None], out=np.zeros_like(c), where=s[:, None] > 0)
+            views += s > 0
+        return np.divide(total, views[:, None], out=total, where=views[:, None] > 0)
 
-    def neighbour_weights(self, rows, content: np.ndarray, cols=None) -> np.ndarray:
-        """The weight of each neighbour (columns ``cols``) of roles ``rows``: its content score, 0 for non-neighbours."""
-        rows = np.asarray(rows, dtype=np.int64)
-        n = len(self._need_fit().roles)
-        cols = np.arange(n) if cols is None else np.asarray(cols, dtype=np.int64)
+    def _lenders(self, rows: np.ndarray, content: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Content scores of the :attr:`n_neighbours` best lenders of each row (columns ``cols``), 0 elsewhere."""
+        n = len(self.projection.roles)
         c = np.array(content, dtype=np.float64)
         same = self.dataset_codes[rows][:, None] == self.dataset_codes[cols][None, :]
         c = np.where(same & self.movers[cols][None, :] & (c > 0), c, 0.0)
@@ -669,17 +705,20 @@ class MoveModel:
         return (same & lower).astype(np.float64)
 
     def part_rows(self, rows, hidden: Mapping[int, frozenset] | None = None, cols=None,
-                  content: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                  blocks=None, weights: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
         """Every part of roles ``rows`` against roles ``cols`` (all by default).
 
         Returns ``content``, ``neighbours``, ``has_neighbours``, ``known``,
-        ``job_zone`` and ``ladder``; ``content`` may be given (content rows over ``cols``)
-        when a search re-weights the blocks; ``hidden`` as :meth:`known_rows`.
+        ``job_zone`` and ``ladder``; ``blocks`` (:meth:`SimilarityModel.block_rows`
+        of ``rows`` over ``cols``) may be given when they are computed
+        already, and ``weights`` override the block weights (a search
+        re-weights them); ``hidden`` as :meth:`known_rows`.
         """
         rows = np.asarray(rows, dtype=np.int64)
-        if content is None:
-            content = self.content.combine(self.content.block_rows(rows, cols), rows if cols is None else None)
-        nb, has = self.neighbour_rows(rows, content, cols)
+        if blocks is None:
+            blocks = self.content.block_rows(rows, cols)
+        content = self.content.combine(blocks, rows if cols is None else None, weights=weights)
+        nb, has = self.neighbour_rows(rows, blocks, cols, weights)
         kn = self.known_rows(rows, hidden)
         return {"content": content, "neighbours": nb, "has_neighbours": has,
                 "known": kn if cols is None else kn[:, np.asarray(cols, dtype=np.int64)],

@@ -93,6 +93,29 @@ def test_curated_roles_get_no_text_or_hierarchy(onet_like):
         assert p.features[name][p.role_index["https://w3id.org/careergraph/id/role/curated"]].nnz == 0
 
 
+def test_crosswalk_places_an_onet_occupation_in_the_groups_of_the_esco_occupations_mapped_onto_it():
+    esco = "http://data.europa.eu/esco/"
+    g = graph_from_turtle(ONET_TTL + f"""
+    <{esco}occupation/ds> a cg:Role ; rdfs:label "data scientist" ; cg:escoCode "2511.4" ;
+        skos:broader <{esco}isco/C2511> ; skos:closeMatch occ:15-2051.00 .
+    <{esco}occupation/st> a cg:Role ; rdfs:label "statistician" ; cg:escoCode "2120.1" ;
+        skos:broader <{esco}isco/C2120> ; skos:closeMatch occ:15-2041.00 .
+    <{esco}occupation/unmapped> a cg:Role ; rdfs:label "carpenter" ; cg:escoCode "7115.1" ;
+        skos:broader <{esco}isco/C7115> .
+    <{esco}isco/C2511> skos:broader <{esco}isco/C25> . <{esco}isco/C2120> skos:broader <{esco}isco/C21> .
+    <{esco}isco/C25> skos:broader <{esco}isco/C2> . <{esco}isco/C21> skos:broader <{esco}isco/C2> .
+    """)
+    p = build(g)
+    x = p.features["crosswalk"]
+    ds, st, ca = (p.role_index[OCC + c] for c in ("15-2051.00", "15-2041.00", "47-2031.00"))
+    cols = {c: j for j, c in enumerate(sorted(f"{esco}isco/{k}" for k in ("C2", "C21", "C2120", "C25", "C2511")))}
+    assert x.shape[1] == len(cols) and x[ds].nnz == 3 and x[ds, cols[f"{esco}isco/C2"]] == 1.0
+    assert x[ds].multiply(x[st]).sum() == 1.0  # the two share ISCO major group 2 only
+    assert x[ca].nnz == 0  # nothing is mapped onto the carpenters
+    for role in ("ds", "st", "unmapped"):  # ESCO occupations stay described by ESCO alone
+        assert x[p.role_index[f"{esco}occupation/{role}"]].nnz == 0
+
+
 def test_no_blocks_on_graphs_without_features(seed_graph):
     # only technology: Cloud Computing (cg:Technology) is named for two seed roles since issue 12
     p = build(seed_graph)

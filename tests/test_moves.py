@@ -69,6 +69,34 @@ def test_parts_by_hand(inline):
     assert s[inline.row(OCC + "c")] == pytest.approx(want)
 
 
+def test_neighbours_are_chosen_in_every_view_that_leaves_one_block_out():
+    # b and c both have moves (b -> d, c -> e); block x says a is like b, block y that a is like c
+    ttl = TTL + """
+    occ:e a cg:Role ; rdfs:label "E" ; cg:onetCode "47-2041.00" ; cg:inDataset cgid:dataset\\/x ; cg:essentialSkill cgs:s5 .
+    cgid:transition\\/c-e a cg:Transition ; cg:fromRole occ:c ; cg:toRole occ:e ; cg:transitionKind cg:Promotion ;
+        prov:wasDerivedFrom cgid:file\\/x\\/related ; cg:inDataset cgid:dataset\\/x .
+    """
+    p = project(graph_from_turtle(ttl))
+    m = MoveModel(neighbours=1).fit(p)
+    a, b, c, d, e = (p.row(OCC + k) for k in "abcde")
+    n = len(p.roles)
+    x, y = np.zeros((1, n)), np.zeros((1, n))
+    x[0, b], x[0, c], y[0, b], y[0, c] = 0.9, 0.1, 0.2, 0.8
+    everyone = np.ones((1, n), dtype=bool)
+    blocks = {"x": (x, everyone), "y": (y, everyone)}
+    both = {"x": 1.0, "y": 1.0}
+    assert m.neighbour_views(blocks, both) == [{"x": 0.0, "y": 1.0}, {"x": 1.0, "y": 0.0}]
+    # each view picks its one neighbour; the two lend alike
+    w = m.neighbour_weights([a], blocks, weights=both)
+    assert w[0, b] == pytest.approx(0.5) and w[0, c] == pytest.approx(0.5) and w.sum() == pytest.approx(1.0)
+    nb, has = m.neighbour_rows([a], blocks, weights=both)
+    assert nb[0, d] == pytest.approx(0.5) and nb[0, e] == pytest.approx(0.5) and has.tolist() == [True]
+    # with one block in use the content itself is the one view: x alone picks b
+    assert m.neighbour_views(blocks, {"x": 1.0}) == [{"x": 1.0, "y": 0.0}]
+    nb, _ = m.neighbour_rows([a], blocks, weights={"x": 1.0})
+    assert nb[0, d] == pytest.approx(1.0) and nb[0, e] == 0.0
+
+
 def test_kinds_and_hidden_sources(inline):
     content = MoveModel("content").fit(inline)
     moves = MoveModel("moves").fit(inline)

@@ -296,7 +296,7 @@ class EvaluationRun:
     def parts(self, content_weights: Mapping[str, float] | None = None) -> dict[str, np.ndarray]:
         """The model's parts for every source over the ranked columns, under content block weights."""
         content = self.model.content.combine(self.blocks, weights=content_weights)
-        nb, has = self.model.neighbour_rows(self.src_rows, content, self.cols)
+        nb, has = self.model.neighbour_rows(self.src_rows, self.blocks, self.cols, content_weights)
         return {"content": content, "neighbours": nb, "has_neighbours": has, "known": self._known,
                 "job_zone": self._jz, "ladder": self._ladder}
 

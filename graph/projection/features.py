@@ -25,11 +25,18 @@ block             query                      columns and weights
                                              description: lower-cased words, English
                                              stop words dropped, light suffix stemming,
                                              ``1 + log(tf)`` times the idf above
+``crosswalk``     ``project-role-crosswalk``   one column per classification group above
+                                             the occupations a crosswalk maps onto the
+                                             role (``?other skos:closeMatch ?role``: the
+                                             ISCO groups of the ESCO occupations Nesta's
+                                             crosswalk maps onto an O*NET code), weight 1
 ================  =========================  ==========================================
 
 Only roles that carry a classification code (``cg:onetCode``,
 ``cg:escoCode``, ``cg:iscoCode`` or ``skos:notation``) get hierarchy and text
-rows; a block is added only when at least two roles have a non-zero row, so
+rows (and only coded roles that a coded occupation is mapped onto get
+crosswalk rows: ESCO occupations are compared on what ESCO describes); a
+block is added only when at least two roles have a non-zero row, so
 graphs without such data (the built-in seed graph) get no extra blocks and
 the model falls back to skills alone. Transition edges (``cg:Transition``,
 ``cg:lateralTo`` ...) are never read: the model must serve occupations nobody
@@ -73,6 +80,7 @@ BLOCKS: dict[str, str] = {
     "technology": "project-role-technology",
     "hierarchy": "project-role-hierarchy",
     "text": "project-role-text",
+    "crosswalk": "project-role-crosswalk",
 }
 
 #: How many times the label's words count against the description's. Titles
@@ -264,7 +272,8 @@ def hierarchy_block(rows: Iterable[Mapping], role_index: Mapping[str, int]) -> s
     """Roles × classification groups, one-hot over every ancestor.
 
     Two roles in the same broad group share all of their groups (cosine 1);
-    in the same major group only, one of three (O*NET's SOC levels).
+    in the same major group only, one of three (O*NET's SOC levels). Also
+    builds the ``crosswalk`` block from ``project-role-crosswalk`` rows.
 
     Examples
     --------
@@ -369,7 +378,8 @@ def skill_blocks(role_skill: sp.spmatrix, essential: sp.spmatrix, technology: np
 
 
 #: Block name -> the function that builds it from the rows of its query.
-BUILDERS = {"ratings": ratings_block, "technology": technology_block, "hierarchy": hierarchy_block, "text": text_block}
+BUILDERS = {"ratings": ratings_block, "technology": technology_block, "hierarchy": hierarchy_block, "text": text_block,
+            "crosswalk": hierarchy_block}
 
 
 def feature_blocks(rows_of: Mapping[str, Iterable[Mapping]], role_index: Mapping[str, int]) -> dict[str, sp.csr_matrix]:
