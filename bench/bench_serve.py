@@ -176,9 +176,10 @@ def load(port: int, requests: list[tuple[str, str, str, dict]], clients: int, ma
     return out
 
 
-def start_careergraph(store: str, workers: int) -> tuple[subprocess.Popen, int]:
+def start_careergraph(store: str, workers: int, result_cache: int | None = None) -> tuple[subprocess.Popen, int]:
+    extra = [] if result_cache is None else ["--result-cache", str(result_cache)]
     proc = subprocess.Popen([sys.executable, "-m", "careergraph", "--store", store, "serve", "--port", "0", "--quiet",
-                             "--workers", str(workers)], stderr=subprocess.PIPE, text=True)
+                             "--workers", str(workers), *extra], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         line = proc.stderr.readline()
@@ -231,7 +232,7 @@ def one_run(args, inp: dict, run: int, ox_location: Path) -> dict:
     warm = [api_request(k, inp, rnd) for k in kinds for _ in range(40)]
     to_ox = lambda p: p.replace("/sparql?", "/query?", 1)  # noqa: E731
 
-    proc, port = start_careergraph(args.store, args.workers)
+    proc, port = start_careergraph(args.store, args.workers, args.result_cache)
     oxp, oxport = start_oxigraph(ox_location)
     try:
         load(port, warm, args.clients, args.max_seconds)
@@ -268,6 +269,8 @@ def main() -> None:
     ap.add_argument("--phase-requests", type=int, default=2_000, help="Requests of the path and sparql phases")
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--workers", type=int, default=8, help="careergraph serve --workers")
+    ap.add_argument("--result-cache", type=int, metavar="MB",
+                    help="careergraph serve --result-cache (default: the server's; 0: every answer computed)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--max-seconds", type=float, default=300.0, help="Upper bound of one phase")
     ap.add_argument("--blocks", type=int, default=10, help="Alternating blocks of the SPARQL comparison")

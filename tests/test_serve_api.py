@@ -220,7 +220,8 @@ def test_request_log_and_limits_in_status():
         c = TestClient(create_app(open_graph(), Limits(timeout=5, max_rows=10, max_body=2000, workers=2),
                                   log=lines.append))
     s = c.get("/api/status").json()
-    assert s["limits"] == {"timeout": 5, "max_rows": 10, "max_body": 2000, "workers": 2}
+    assert s["limits"] == {"timeout": 5, "max_rows": 10, "max_body": 2000, "workers": 2, "result_cache": 64 << 20}
+    assert s["result_cache"] == {"bytes": 0, "answers": 0, "hits": 0, "misses": 0}
     c.get("/api/similar", params={"role": "nobody"})
     assert lines[0].startswith("GET /api/status 200 ") and lines[0].endswith(" ms")
     assert lines[1].startswith("GET /api/similar 404 ")

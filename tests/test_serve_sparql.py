@@ -296,3 +296,33 @@ def test_xml_answers_drop_characters_xml_cannot_hold():
     assert doc.decode() == "<literal>bell\ufffd tab\t \ufffd ok é</literal>"
     ET.fromstring(b"<r>" + doc + b"</r>")
     assert results_document(b'{"a":"\\u0007"}', "application/sparql-results+json") == b'{"a":"\\u0007"}'
+
+
+def test_answers_are_kept_for_the_data_they_were_computed_on():
+    g = open_graph()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        c = TestClient(create_app(g, refresh_every=0.3, warm=False))
+    server = c.app.state.server
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?r a <{CG}Role> }}"
+
+    def count(accept="application/sparql-results+json"):
+        r = c.get("/sparql", params={"query": q}, headers={"Accept": accept})
+        assert r.status_code == 200
+        return r
+
+    first, again = count(), count()
+    assert again.content == first.content and server.results.stats()["hits"] == 1
+    assert count("text/csv").text.startswith("n\r\n")  # another format is another answer
+    assert c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}).status_code == 200
+    c.get("/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    assert server.results.stats()["answers"] == 3  # refusals and errors are never kept
+    n = int(first.json()["results"]["bindings"][0]["n"]["value"])
+    g.update(f"""INSERT DATA {{ GRAPH <https://w3id.org/careergraph/graph/meta> {{
+        <https://w3id.org/careergraph/id/dataset/test> <{CG}datasetKey> "test" }} }}
+      ; INSERT DATA {{ GRAPH <https://w3id.org/careergraph/graph/seed> {{
+        <https://w3id.org/careergraph/id/role/brand-new> a <{CG}Role> }} }}""")
+    time.sleep(0.35)  # the server's next look at the data (--refresh-every)
+    after = count().json()
+    assert int(after["results"]["bindings"][0]["n"]["value"]) == n + 1  # new data, new answer
+    assert server.results.stats()["answers"] == 1  # the old data's answers are gone

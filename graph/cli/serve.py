@@ -59,13 +59,15 @@ def _listen(host: str, port: int) -> socket.socket:
               help="Size limit of a request body or query string.")
 @click.option("--workers", type=click.IntRange(min=1), default=8, show_default=True, metavar="N",
               help="Requests evaluated at once; the others wait within their time limit.")
+@click.option("--result-cache", type=click.IntRange(min=0), default=64, show_default=True, metavar="MB",
+              help="SPARQL answers kept for the data being served (a new import empties it); 0: none.")
 @click.option("--refresh-every", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
               help="Look for new data (a finished import) at most this often; 0: before every request.")
 @click.option("--quiet", is_flag=True, help="No request log on stderr.")
 @store_option
 @click.pass_obj
 def serve_cmd(obj, host: str, port: int, cors: str | None, request_timeout: float, max_rows: int, max_body: int,
-              workers: int, refresh_every: float, quiet: bool) -> None:
+              workers: int, result_cache: int, refresh_every: float, quiet: bool) -> None:
     """Serve the graph over HTTP: a read-only SPARQL 1.1 endpoint at /sparql, a JSON API at /api/...
     (the shapes of --format json), its OpenAPI document at /openapi.json, and a web explorer at /.
 
@@ -78,7 +80,8 @@ def serve_cmd(obj, host: str, port: int, cors: str | None, request_timeout: floa
     if not _is_loopback(host):
         click.echo(f"warning: --host {host} makes the server reachable from other machines; it has no "
                    "authentication and serves every triple of the store", err=True)
-    limits = Limits(timeout=request_timeout, max_rows=max_rows, max_body=max_body, workers=workers)
+    limits = Limits(timeout=request_timeout, max_rows=max_rows, max_body=max_body, workers=workers,
+                    result_cache=result_cache << 20)
     sock = _listen(host, port)
     click.echo(f"loading {obj.graph.location} ...", err=True)
     app = create_app(obj.graph, limits, cors=cors, log=None if quiet else stderr_log,

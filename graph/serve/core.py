@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -50,12 +51,16 @@ class Limits:
     workers : int
         Requests evaluated at once (``--workers``); the others wait for a
         slot, within their timeout.
+    result_cache : int
+        Bytes of SPARQL answers kept for the data being served
+        (``--result-cache``, in MB; 0 turns it off): see :class:`ResultCache`.
     """
 
     timeout: float = 30.0
     max_rows: int = 100_000
     max_body: int = 1_000_000
     workers: int = 8
+    result_cache: int = 64 << 20
 
 
 class LimitExceeded(CareerGraphError):
@@ -141,6 +146,13 @@ class Watched(Backend):
                 self._state, self._at = self.inner.state(), now
             return self._state
 
+    def fresh_state(self) -> str | None:
+        """The data's version as last read, if read within the interval; else None. Never reads the store."""
+        with self._lock:
+            if self._state is None or time.monotonic() - self._at >= self.every:
+                return None
+            return self._state
+
     def query(self, text, **kw):
         return self.inner.query(text, **kw)
 
@@ -166,6 +178,75 @@ class Watched(Backend):
         self.inner.close()
 
 
+class ResultCache:
+    """The SPARQL answers sent for the data being served, by request, up to a byte budget (least recently used).
+
+    A store's generation never changes once it is current, so an answer is
+    valid for as long as the data's version (:meth:`Watched.state`) is the one
+    it was computed on: a new version empties the cache. An answer is only
+    looked up while that version is fresh (read within the server's
+    ``--refresh-every``), so a cached answer is never older than any other.
+    Only complete answers are kept (never an error, a cut or a timeout), and
+    none larger than 1/16 of the budget.
+
+    Examples
+    --------
+    >>> from careergraph import open_graph
+    >>> g = Watched(open_graph(), every=60)
+    >>> c = ResultCache(1 << 20, g)
+    >>> c.get(("ASK {}",)) is None
+    True
+    >>> c.put(("ASK {}",), g.state(), ("application/sparql-results+json", b"{}"))
+    >>> c.get(("ASK {}",))
+    ('application/sparql-results+json', b'{}')
+    """
+
+    def __init__(self, max_bytes: int, graph: Watched):
+        self.max_bytes, self.graph = max_bytes, graph
+        self._items: OrderedDict[tuple, tuple[tuple[str, bytes], int]] = OrderedDict()
+        self._size = 0
+        self._state: str | None = None
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple) -> tuple[str, bytes] | None:
+        """``(media type, body)`` of a request answered before on the current data, else None."""
+        if not self.max_bytes:
+            return None
+        state = self.graph.fresh_state()
+        with self._lock:
+            entry = self._items.get(key) if state is not None and state == self._state else None
+            if entry is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return entry[0]
+
+    def put(self, key: tuple, state: str, item: tuple[str, bytes]) -> None:
+        """Keep the answer to ``key`` computed on data version ``state``."""
+        size = len(item[1]) + sum(len(k) for k in key if isinstance(k, str)) + 256  # the key, the entry
+        if not self.max_bytes or size > self.max_bytes // 16:
+            return
+        with self._lock:
+            if state != self._state:  # new data: every answer kept is of the old one
+                self._items.clear()
+                self._size, self._state = 0, state
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._size -= old[1]
+            self._items[key] = (item, size)
+            self._size += size
+            while self._size > self.max_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._size -= dropped
+
+    def stats(self) -> dict[str, int]:
+        """Bytes and answers kept, and the lookups that found one (hits) or not."""
+        with self._lock:
+            return {"bytes": self._size, "answers": len(self._items), "hits": self.hits, "misses": self.misses}
+
+
 class Server:
     """The state of one running app: the graph, its warm CareerGraph, the limits and the worker slots."""
 
@@ -176,6 +257,7 @@ class Server:
         self.career = CareerGraph(graph=self.graph)
         self._by_source: dict[str, CareerGraph] = {}
         self._slots = threading.BoundedSemaphore(self.limits.workers)
+        self.results = ResultCache(self.limits.result_cache, self.graph)
         self._plot_lock = threading.Lock()
         self._project_lock = threading.Lock()
         self.log = log

@@ -127,7 +127,9 @@ def _status(s: Server, a: Args) -> Any:
     return {"version": __version__, "location": s.graph.location, "kind": s.graph.kind,
             "roles": len(p.roles), "skills": len(p.skills), "sources": s.career.sources(),
             "limits": {"timeout": s.limits.timeout, "max_rows": s.limits.max_rows,
-                       "max_body": s.limits.max_body, "workers": s.limits.workers}}
+                       "max_body": s.limits.max_body, "workers": s.limits.workers,
+                       "result_cache": s.limits.result_cache},
+            "result_cache": s.results.stats()}
 
 
 def _library_name(name: str) -> str:
@@ -289,8 +291,19 @@ def _sparql_route(server: Server) -> Route:
             return RedirectResponse("/#/sparql", status_code=303)  # a person in a browser: the query page
         body = await _body(request, limits.max_body) if request.method == "POST" else b""
         req = parse_request(request.method, url_params, request.headers.get("content-type", ""), body)
+        key = (req.query, tuple(req.default_graphs or ()), tuple(req.named_graphs or ()),
+               req.default_graphs is None, req.named_graphs is None, accept)
+        hit = server.results.get(key)  # answered before on this data: no thread, no store
+        if hit is not None:
+            return Response(hit[1], headers={"content-type": content_type(hit[0])})
 
         def run() -> tuple[str, bytes]:
+            state = server.graph.state()  # the version this answer is computed on
+            mime, payload = answer()
+            server.results.put(key, state, (mime, payload))
+            return mime, payload
+
+        def answer() -> tuple[str, bytes]:
             form = query_form(req.query) or "select"  # None: a text only the store can judge (or refuse)
             try:
                 if form != "graph":  # the store writes the results document itself
