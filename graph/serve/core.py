@@ -38,8 +38,8 @@ class Limits:
     ----------
     timeout : float
         Seconds until a request is answered with an error (``--request-timeout``).
-        A SPARQL query stops reading rows at the deadline, so its evaluation
-        ends too (except one sorting or grouping step in progress, which
+        A SPARQL answer stops being written (or read) at the deadline, so its
+        evaluation ends too (except one sorting or grouping step in progress, which
         finishes in the background); an API call's Python work finishes in
         the background. Either way its worker slot stays taken until the work
         has really ended, so at most ``workers`` requests ever run at once.
