@@ -10,15 +10,18 @@ through the same three pieces:
   last row that ends its line (a file cut mid-row is an error naming the file
   and line);
 * :class:`ImportRun` holds the store's writer lock for the whole import,
-  writes the N-Triples to a temporary file beside the store, and turns Ctrl-C
-  into :class:`~careergraph.store.ImportAborted` saying whether the store
-  changed;
+  writes the N-Triples to a temporary file beside the store (which a store
+  loads into a new generation, built aside, while it is written:
+  :func:`careergraph.store.start_replacing`), and turns Ctrl-C into
+  :class:`~careergraph.store.ImportAborted` saying whether the store changed;
 * :meth:`ImportRun.finish` refuses a re-import that would shrink the source
-  (:func:`check_shrink`), then replaces the source's named graph in one
-  switch (:func:`careergraph.store.replace_source`) and builds the projection
-  cache, so the next command answers at once.
+  (:func:`check_shrink`), then switches the source's named graph in (the
+  replacement's commit) and builds the projection cache, so the next
+  command answers at once.
 
-Nothing in the store changes before the whole source has been read and checked.
+Nothing in the store changes before the whole source has been read and checked:
+the new generation is switched in only then, and an error or Ctrl-C before it
+removes it.
 """
 
 from __future__ import annotations
@@ -41,10 +44,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..backends.base import Feed, PendingReplace
 from ..errors import ImportDataError
 from ..projection import project
 from ..queries import run_query
-from ..store import ImportAborted, SourceRecord, replace_source
+from ..store import ImportAborted, SourceRecord, record_update, start_replacing
 
 __all__ = ["GUARDED", "SHRINK_LIMIT", "FileSet", "ImportRun", "ImportSummary", "NTWriter", "Progress",
            "check_shrink", "lit", "ref"]
@@ -95,6 +99,8 @@ def cg(local: str) -> str:
 
 
 _WATCH = {f" {RDF_TYPE} <{c}> .": c for c in GUARDED}
+#: Lines between two reports to :attr:`NTWriter.feed` of how much of the file is complete.
+_GROW_EVERY = 4096
 
 
 class NTWriter:
@@ -103,6 +109,8 @@ class NTWriter:
     Triples are written as pre-formatted terms (see :func:`ref`, :func:`lit`);
     callers keep them unique, so the line count is the triple count and the
     ``rdf:type`` lines of a class are its nodes (:attr:`types`, by class IRI).
+    :attr:`feed` tells, as the file grows, how much of it is written in whole
+    lines, so a store can load it while it is written.
 
     Parameters
     ----------
@@ -119,12 +127,16 @@ class NTWriter:
         self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
         self.count = 0
         self.types: Counter[str] = Counter()
+        self.feed = Feed(self.path)
+        self._grow_at = _GROW_EVERY
 
     def add(self, s: str, p: str, o: str) -> None:
         self._fh.write(f"{s} {p} {o} .\n")
         self.count += 1
         if p == RDF_TYPE:
             self.types[o[1:-1]] += 1
+        if self.count >= self._grow_at:
+            self._grow()
 
     def lines(self, lines: list[str]) -> None:
         """Add already formatted ``s p o .`` lines."""
@@ -135,10 +147,23 @@ class NTWriter:
         self.count += len(lines)
         for pattern, cls in _WATCH.items():
             self.types[cls] += text.count(pattern)
+        if self.count >= self._grow_at:
+            self._grow()
+
+    def _size(self) -> int:
+        self._fh.flush()
+        return os.fstat(self._fh.fileno()).st_size
+
+    def _grow(self) -> None:
+        self.feed.grow(self._size())
+        self._grow_at = self.count + _GROW_EVERY
 
     def close(self) -> None:
+        """Finish the file (:attr:`feed` then says it is complete)."""
         if not self._fh.closed:
+            size = self._size()
             self._fh.close()
+            self.feed.end(size)
 
     def discard(self) -> None:
         self.close()
@@ -447,9 +472,13 @@ class ImportRun:
 
     Use it as a context manager around the importer's work: entering takes
     the store's writer lock (a second import is refused at once, naming the
-    first) and opens :attr:`nt`, the N-Triples file beside the store; leaving
-    removes that file and releases the lock. Ctrl-C anywhere in between
-    raises :class:`~careergraph.store.ImportAborted`: "import aborted; store
+    first), opens :attr:`nt`, the N-Triples file beside the store, and starts
+    replacing ``target`` with it (:func:`~careergraph.store.start_replacing`:
+    a store builds the new generation aside and loads the file while the
+    importer writes it); leaving gives that replacement up unless
+    :meth:`finish` committed it, removes the file and releases the lock.
+    Ctrl-C anywhere in between raises
+    :class:`~careergraph.store.ImportAborted`: "import aborted; store
     unchanged" before the switch.
 
     Parameters
@@ -457,6 +486,8 @@ class ImportRun:
     graph : Backend
     key : str
         The source's dataset key (``esco``, ``onet``, ``crosswalk``).
+    target : str
+        The source's named graph.
     progress : callable, optional
     allow_shrink : bool, default False
         See :func:`check_shrink`.
@@ -465,15 +496,17 @@ class ImportRun:
         first analysis command after the import answers at once.
     """
 
-    def __init__(self, graph, key: str, *, progress: Progress | None = None, allow_shrink: bool = False,
-                 projection: bool = True) -> None:
+    def __init__(self, graph, key: str, *, target: str, progress: Progress | None = None,
+                 allow_shrink: bool = False, projection: bool = True) -> None:
         self.graph = graph
         self.key = key
+        self.target = target
         self.say: Progress = progress or (lambda _m: None)
         self.allow_shrink = allow_shrink
         self.projection = projection
         self.started = time.perf_counter()
         self.nt: NTWriter = None  # type: ignore[assignment]
+        self._pending: PendingReplace = None  # type: ignore[assignment]
         self._stack = contextlib.ExitStack()
         self._before = ""
 
@@ -483,6 +516,11 @@ class ImportRun:
             self._before = self.graph.state()
             self.nt = NTWriter(folder=getattr(self.graph, "work_dir", None))
             self._stack.callback(self.nt.discard)
+            pending = start_replacing(self.graph, self.target, self.nt.feed, progress=self.say)
+            self._pending = pending
+            # left without finish(): give the new graph up, at once on Ctrl-C (a load may be mid-piece)
+            self._stack.push(lambda et, _ev, _tb: pending.abort(
+                wait=et is None or not issubclass(et, KeyboardInterrupt)))
         except BaseException:
             self._stack.close()
             raise
@@ -522,7 +560,7 @@ class ImportRun:
                            version=summary.version,
                            imported=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
                            triples=nt.count, files=tuple(summary.files))
-        replace_source(self.graph, nt.path, rec, progress=self.say)
+        self._pending.commit(record_update(rec))
         summary.triples = nt.count
         if self.projection and self.graph.cache_dir is not None:
             t = time.perf_counter()
