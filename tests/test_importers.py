@@ -334,8 +334,14 @@ def test_a_store_loads_the_import_while_it_is_written(esco_slice, tmp_path, monk
     cut = _copy(esco_slice[0], tmp_path / "cut")
     line = _cut_mid_row(cut / "occupationSkillRelations.csv")
     loads.clear()
+
+    def after_a_piece(msg: str) -> None:  # the last file is read once a piece is in the new generation
+        deadline = time.monotonic() + 5
+        while msg == "reading occupationSkillRelations.csv" and not loads and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     with pytest.raises(ImportDataError, match=rf"occupationSkillRelations\.csv:{line}:"):
-        import_esco(g, [cut], projection=False)
+        import_esco(g, [cut], projection=False, progress=after_a_piece)
     assert loads and _generation(store) == gen and [r.triples for r in list_sources(g)] == [s.triples]
     assert sorted((store / "generations").iterdir()) == folders
     deadline = time.monotonic() + 2

@@ -329,8 +329,9 @@ def import_esco(
                                           "optional": (cg("Optional"), cg("optionalSkill"))}
         ess = 0
         buf: list[str] = []
+        uuid = {u: _uuid(u) for u in occ.keys() | skills.keys()}
         for (o, s), kind in level.items():
-            node = f"{req_base}{_uuid(o)}--{_uuid(s)}>"
+            node = f"{req_base}{uuid[o]}--{uuid[s]}>"
             ro, rs = f"<{o}>", f"<{s}>"
             lvl, short = lv[kind]
             ess += kind == "essential"
