@@ -142,15 +142,15 @@ class NTWriter:
             self._write()
 
     def lines(self, lines: list[str]) -> None:
-        """Add already formatted ``s p o .`` lines."""
-        if not lines:
-            return
-        text = "\n".join(lines)
-        self._pending += (text, "\n")
-        self.count += len(lines)
-        for pattern, cls in _WATCH.items():
-            self.types[cls] += text.count(pattern)
-        self._write()
+        """Add already formatted ``s p o .`` lines (written in blocks: no copy of them all at once)."""
+        for at in range(0, len(lines), _GROW_EVERY):
+            block = lines[at:at + _GROW_EVERY]
+            text = "\n".join(block)
+            self._pending += (text, "\n")
+            self.count += len(block)
+            for pattern, cls in _WATCH.items():
+                self.types[cls] += text.count(pattern)
+            self._write()
 
     def _write(self) -> None:
         data = "".join(self._pending).encode("utf-8")
