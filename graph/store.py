@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from .backends import META_GRAPH as _META
 from .backends import Backend, Progress
+from .backends.base import Feed, PendingReplace
 from .backends.embedded import STAGING_PREFIX, EmbeddedBackend
 from .backends.remote import RemoteBackend
 from .errors import CareerGraphError, StoreError, clip
@@ -52,6 +53,7 @@ __all__ = [
     "publish",
     "record_update",
     "replace_source",
+    "start_replacing",
 ]
 
 #: Named graph holding one record per imported source (key, version, date, counts, files).
@@ -214,6 +216,22 @@ def replace_source(graph: Backend, nt_path: str | os.PathLike, record: SourceRec
     """
     graph.replace_graph(record.graph, nt_path, update=record_update(record), progress=progress)
     return record
+
+
+def start_replacing(graph: Backend, target: str, feed: Feed, *, progress: Progress | None = None) -> PendingReplace:
+    """Start replacing a source's named graph with an N-Triples file that is still being written.
+
+    A store loads ``feed`` piece by piece while it grows (see the backend's
+    :meth:`~careergraph.backends.Backend.begin_replace`); nothing changes for
+    readers until the returned replacement is committed with the source's
+    record (:func:`record_update`), and aborting it leaves the store as it was.
+
+    Returns
+    -------
+    PendingReplace
+        ``commit(update)`` switches the new graph in; ``abort()`` gives it up.
+    """
+    return graph.begin_replace(target, feed, progress=progress)
 
 
 #: Each record's facts as (dataset, property, value) rows: one plain pattern, which every server

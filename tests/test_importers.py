@@ -14,13 +14,16 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import zipfile
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from careergraph import projection
+from careergraph.backends import embedded
 from careergraph.errors import ImportDataError
 from careergraph.importers import import_crosswalk, import_esco, import_onet
 from careergraph.queries import run_query
@@ -300,6 +303,52 @@ def test_a_row_cut_short_names_file_and_line(esco_slice, onet_slice, tmp_path):
     line = _cut_mid_row(esco_cut / "occupationSkillRelations.csv")
     with pytest.raises(ImportDataError, match=rf"occupationSkillRelations\.csv:{line}:"):
         import_esco(open_graph(), [esco_cut])
+
+
+def _graph_nt(g, graph: str) -> list[str]:
+    buf = io.BytesIO()
+    g.dump(buf, format=ox.RdfFormat.N_TRIPLES, graph=graph)
+    return sorted(buf.getvalue().decode("utf-8").splitlines())
+
+
+def test_a_store_loads_the_import_while_it_is_written(esco_slice, tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded, "CHUNK_BYTES", 64 << 10)  # the slice in many pieces
+    loads: list[str] = []
+    real = embedded._interruptibly
+
+    def counting(fn, *a, **k):
+        if getattr(fn, "__name__", "") == "bulk_load":
+            loads.append(threading.current_thread().name)
+        return real(fn, *a, **k)
+
+    monkeypatch.setattr(embedded, "_interruptibly", counting)
+    store = tmp_path / "store"
+    g = open_graph(store, create=True)
+    s = import_esco(g, [esco_slice[0]], projection=False)
+    mem = open_graph()
+    import_esco(mem, [esco_slice[0]], projection=False)
+    assert len(loads) > 3 and set(loads) == {"careergraph-build"}  # loaded piece by piece, beside the writer
+    assert _graph_nt(g, s.graph) == _graph_nt(mem, s.graph) and len(_graph_nt(g, s.graph)) == s.triples
+    # a row cut short near the end is found after pieces were loaded: the store is unchanged, nothing is left
+    gen, folders = _generation(store), sorted((store / "generations").iterdir())
+    cut = _copy(esco_slice[0], tmp_path / "cut")
+    line = _cut_mid_row(cut / "occupationSkillRelations.csv")
+    loads.clear()
+
+    def after_a_piece(msg: str) -> None:  # the last file is read once a piece is in the new generation
+        deadline = time.monotonic() + 5
+        while msg == "reading occupationSkillRelations.csv" and not loads and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    with pytest.raises(ImportDataError, match=rf"occupationSkillRelations\.csv:{line}:"):
+        import_esco(g, [cut], projection=False, progress=after_a_piece)
+    assert loads and _generation(store) == gen and [r.triples for r in list_sources(g)] == [s.triples]
+    assert sorted((store / "generations").iterdir()) == folders
+    deadline = time.monotonic() + 2
+    while any(t.name == "careergraph-build" for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the build's worker thread is still running"
+        time.sleep(0.01)
+    g.close()
 
 
 def test_missing_files_are_named(esco_slice, onet_slice, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import IO, Any, Union
 
 import pyoxigraph as ox
 
-__all__ = ["META_GRAPH", "Backend", "Progress", "Term"]
+__all__ = ["META_GRAPH", "Backend", "Feed", "PendingReplace", "Progress", "Term"]
 
 #: An RDF term as pyoxigraph represents it.
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
@@ -21,6 +22,91 @@ Progress = Callable[[str], None]
 
 #: The named graph of import records (``graph/meta``); its content is the data's version.
 META_GRAPH = "https://w3id.org/careergraph/graph/meta"
+
+
+class Feed:
+    """An N-Triples file that its writer is still appending to, and how much of it is complete.
+
+    The writer calls :meth:`grow` with the file's size whenever it has
+    flushed whole lines, then :meth:`end`; a reader (a store loading it
+    piece by piece while it is written, :meth:`Backend.begin_replace`)
+    waits with :meth:`wait`. Every size told ends a line.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    complete : bool, default False
+        The file is already written in full (nothing will be appended).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> f = Feed(tempfile.mkstemp()[1])
+    >>> f.grow(10); f.end(25)
+    >>> f.wait(100)  # complete: returns at once with the final size
+    (25, True)
+    """
+
+    def __init__(self, path: str | Path, *, complete: bool = False) -> None:
+        self.path = Path(path)
+        self.size = self.path.stat().st_size if complete else 0
+        self.done = complete
+        self.cancelled = False
+        self._cond = threading.Condition()
+
+    def grow(self, size: int) -> None:
+        """The first ``size`` bytes are written and end a line."""
+        with self._cond:
+            self.size = size
+            self._cond.notify_all()
+
+    def end(self, size: int) -> None:
+        """The file is complete, ``size`` bytes long."""
+        with self._cond:
+            self.size, self.done = size, True
+            self._cond.notify_all()
+
+    def cancel(self) -> None:
+        """Nothing more will be read: wake a reader waiting in :meth:`wait` (it raises)."""
+        with self._cond:
+            self.cancelled = True
+            self._cond.notify_all()
+
+    def wait(self, beyond: int) -> tuple[int, bool]:
+        """Block until more than ``beyond`` bytes are complete, or the file is: ``(size, done)``.
+
+        Raises
+        ------
+        InterruptedError
+            :meth:`cancel` was called.
+        """
+        with self._cond:
+            self._cond.wait_for(lambda: self.cancelled or self.done or self.size > beyond)
+            if self.cancelled:
+                raise InterruptedError(f"reading {self.path.name} was cancelled")
+            return self.size, self.done
+
+
+class PendingReplace:
+    """A replacement of one named graph under way (:meth:`Backend.begin_replace`).
+
+    :meth:`commit` switches the new graph in (with the record update) once its
+    file is complete; :meth:`abort` gives it up, leaving the graph as it was.
+    This default one does all the work in :meth:`commit`, through
+    :meth:`Backend.replace_graph`.
+    """
+
+    def __init__(self, backend: Backend, target: str, feed: Feed, progress: Progress | None = None) -> None:
+        self._args = (backend, target, feed, progress)
+
+    def commit(self, update: str = "") -> None:
+        """Replace the graph with the (complete) file and apply ``update``, all or nothing."""
+        backend, target, feed, progress = self._args
+        backend.replace_graph(target, feed.path, update=update, progress=progress)
+
+    def abort(self, *, wait: bool = True) -> None:
+        """Give the replacement up; ``wait`` for work in progress to stop (False: on Ctrl-C)."""
 
 
 class Backend(ABC):
@@ -130,6 +216,18 @@ class Backend(ABC):
         old graph and old record, or the new ones, never a mix and never half
         a graph. Each backend documents what its server guarantees.
         """
+
+    def begin_replace(self, target: str, feed: Feed, *, progress: Progress | None = None) -> PendingReplace:
+        """Start replacing named graph ``target`` with an N-Triples file that is still being written.
+
+        The caller appends to ``feed`` and then commits (with the record
+        update) or aborts the returned :class:`PendingReplace`; readers see
+        nothing of it before the commit, and an abort leaves the graph as it
+        was. A store loads the file piece by piece while it is written; by
+        default nothing happens before :meth:`PendingReplace.commit`, which
+        calls :meth:`replace_graph`.
+        """
+        return PendingReplace(self, target, feed, progress)
 
     def drop_graph(self, target: str, *, update: str = "", progress: Progress | None = None) -> None:
         """Remove named graph ``target``, applying ``update`` (the record's removal) in the same switch.

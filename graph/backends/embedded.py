@@ -24,12 +24,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import io
 import os
 import re
 import shutil
 import threading
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from ..errors import OntologyError, StoreError
 from ..sparql import bind_values
 from ..resources import builtin_graphs
-from .base import META_GRAPH, Backend, Progress, Term
+from .base import META_GRAPH, Backend, Feed, PendingReplace, Progress, Term
 from .generations import MARKER, Generation, Layout, ReaderLock
 
 __all__ = ["CHUNK_BYTES", "DELETE_COST", "MARKER", "RETIRE_SECONDS", "STAGING_PREFIX", "EmbeddedBackend", "load_turtle",
@@ -144,53 +144,57 @@ def _interruptibly(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 CHUNK_BYTES = 64 << 20
 
 
-class _Slice(io.RawIOBase):
-    """Bytes ``start``..``end`` of a file, read by Oxigraph's parser."""
-
-    def __init__(self, path: Path, start: int, end: int) -> None:
-        self._fh = open(path, "rb", buffering=0)  # noqa: SIM115 - closed with the slice
-        self._fh.seek(start)
-        self._left = end - start
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buf) -> int:  # type: ignore[override]
-        n = min(len(buf), self._left)
-        if n <= 0:
-            return 0
-        got = self._fh.readinto(memoryview(buf)[:n]) or 0
-        self._left -= got
-        return got
-
-    def close(self) -> None:
-        self._fh.close()
-        super().close()
+def _line_end(fd: int, pos: int) -> int:
+    """The offset just past the end of the line holding byte ``pos`` (the caller knows one ends there)."""
+    while True:
+        window = os.pread(fd, 1 << 16, pos)
+        cut = window.find(b"\n")
+        if cut >= 0 or not window:
+            return pos + cut + 1 if cut >= 0 else pos
+        pos += len(window)
 
 
-def _pieces(path: Path, size: int) -> list[tuple[int, int]]:
-    """Byte ranges of about ``size`` that end at line ends (N-Triples is one triple a line)."""
-    total = path.stat().st_size
-    out, start = [], 0
-    with open(path, "rb") as fh:
-        while start < total:
-            fh.seek(min(total, start + size))
-            fh.readline()
-            end = min(total, fh.tell())
-            out.append((start, end))
-            start = end
-    return out
+def _bulk_load(store: ox.Store, feed: Feed, graph: str, fmt: ox.RdfFormat = _NT, *, scratch: Path,
+               cancelled: threading.Event | None = None) -> None:
+    """Bulk-load a file into a named graph, N-Triples in pieces of :data:`CHUNK_BYTES` (bounded memory).
 
-
-def _bulk_load(store: ox.Store, path: Path, graph: str, fmt: ox.RdfFormat) -> None:
-    """Bulk-load a file into a named graph, N-Triples in pieces of :data:`CHUNK_BYTES` (bounded memory)."""
+    ``feed`` may still be growing: each piece is loaded as soon as it is
+    written (whole lines), so loading overlaps the writing. A piece is copied
+    by the kernel into the file ``scratch`` and loaded from there by
+    Oxigraph, which then reads it without the GIL: a writer busy in Python
+    never slows the loader down. ``cancelled`` stops it between pieces.
+    """
     node = ox.NamedNode(graph)
-    if fmt != _NT or path.stat().st_size <= CHUNK_BYTES:
-        _interruptibly(store.bulk_load, path=str(path), format=fmt, to_graph=node, lenient=True)
+    size, done = feed.wait(CHUNK_BYTES)
+    if fmt != _NT or (done and size <= CHUNK_BYTES):
+        while not done:
+            size, done = feed.wait(size)
+        _interruptibly(store.bulk_load, path=str(feed.path), format=fmt, to_graph=node, lenient=True)
         return
-    for start, end in _pieces(path, CHUNK_BYTES):
-        with io.BufferedReader(_Slice(path, start, end), 1 << 20) as piece:
-            _interruptibly(store.bulk_load, input=piece, format=fmt, to_graph=node, lenient=True)
+    fd = os.open(feed.path, os.O_RDONLY)
+    try:
+        start = 0
+        while True:
+            if cancelled is not None and cancelled.is_set():
+                raise InterruptedError(f"loading {feed.path.name} was cancelled")
+            end = _line_end(fd, start + CHUNK_BYTES - 1) if size - start > CHUNK_BYTES else size
+            if end > start:
+                with open(scratch, "wb") as out:
+                    at = start
+                    while at < end:
+                        copied = os.copy_file_range(fd, out.fileno(), end - at, at)
+                        if not copied:
+                            raise OSError(f"{feed.path} ends at byte {at:,}, before the {end:,} it was said to have")
+                        at += copied
+                _interruptibly(store.bulk_load, path=str(scratch), format=fmt, to_graph=node, lenient=True)
+            start = end
+            if done and start >= size:
+                return
+            size, done = feed.wait(start + CHUNK_BYTES)
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            scratch.unlink()
 
 
 @dataclass
@@ -657,68 +661,22 @@ class EmbeddedBackend(Backend):
     def _write(self, operation: str, *, mode: str, target: str | None = None, path: Path | None = None,
                fmt: ox.RdfFormat = _NT, update: str = "", progress: Callable[[str], None] | None = None) -> None:
         """Build the next generation (per :meth:`_plan`), switch to it, clean up."""
-        say = progress or (lambda _m: None)
-        layout = self._layout
-        assert layout is not None
-        with self.lock(operation, progress=say):
-            cur = self._reader.generation  # type: ignore[union-attr]
-            plan = self._plan(mode, target, say)
-            gen, lock = layout.new_generation()
-            switched = False
-            new: ox.Store | None = None
-            try:
-                base = plan.base
-                say(f"building generation {gen.name} of {self.location} from "
-                    + (f"{'the current generation' if base == cur else 'checkpoint ' + base.name}"
-                       if base is not None else "an empty store")
-                    + (f", carrying {len(plan.carry)} graph(s) over" if plan.carry else ""))
-                if base is None:
-                    new = ox.Store(str(gen.store_path))
-                else:
-                    src = self._store() if base == cur else ox.Store.read_only(str(base.store_path))
-                    _interruptibly(src.backup, str(gen.store_path))
-                    del src
-                    new = ox.Store(str(gen.store_path))
-                for g in plan.remove:
-                    if g != META_GRAPH:
-                        say(f"removing the previous <{g}>")
-                    _interruptibly(new.remove_graph, ox.NamedNode(g))
-                for g in plan.carry:
-                    self._carry(new, g, cur if g in plan.copies else None, say)
-                if plan.meta:
-                    self._carry(new, META_GRAPH, None, lambda _m: None)
-                if plan.checkpoint and target is not None:
-                    self._checkpoint(new, [x for x in plan.layers if x[0] != target], say)
-                if path is not None and target is not None:
-                    say(f"loading into <{target}>")
-                    _bulk_load(new, path, target, fmt)
-                if update:
-                    _interruptibly(new.update, update)
-                _interruptibly(new.flush)
-                new = None
-                gc.collect()  # closes the RocksDB store: nobody writes this generation again
-                gen.sources_dir.mkdir()
-                for g in plan.copies:
-                    if g != target and any(x[0] == g for x in plan.layers):
-                        _link_or_copy(cur.sources_dir / source_file_name(g), gen.sources_dir / source_file_name(g))
-                if mode == "replace" and path is not None and target is not None:
-                    _link_or_copy(path, gen.sources_dir / source_file_name(target))
-                layout.finish(gen, {"parent": cur.name or None, "operation": operation, "layers": plan.layers,
-                                    "base": base.name if base is not None else None})
-                say(f"switching {self.location} to generation {gen.name}")
-                layout.switch(gen)
-                switched = True
-            except BaseException:
-                new = None  # the traceback keeps this frame: let go of the half-built store now
-                gc.collect()
-                lock.release()
-                if not switched and layout.pointer() != gen.name:
-                    shutil.rmtree(gen.root, ignore_errors=True)
-                raise
-            say(f"switched to generation {gen.name}")
-            self._move_to_current()
-            lock.release()
-            self._tidy(say)
+        feed = Feed(path, complete=True) if path is not None else None
+        _Build(self, operation, mode=mode, target=target, feed=feed, fmt=fmt, say=progress).commit(update)
+
+    def begin_replace(self, target: str, feed: Feed, *, progress: Progress | None = None) -> PendingReplace:
+        """Start replacing ``target`` with a file still being written: on disk, loaded as it grows.
+
+        The next generation is built aside at once (the base, the graphs
+        carried over), and each piece of :data:`CHUNK_BYTES` of ``feed`` is
+        bulk-loaded as soon as it is written, in a worker thread, while the
+        caller writes the rest. Nothing is switched before
+        :meth:`PendingReplace.commit`; see :meth:`replace_graph`.
+        """
+        self._writable()
+        if self._layout is None:
+            return super().begin_replace(target, feed, progress=progress)
+        return _Build(self, f"replace <{target}>", mode="replace", target=target, feed=feed, say=progress)
 
     def _checkpoint(self, new: ox.Store, layers: list[list[str]], say: Callable[[str], None]) -> None:
         """Keep a checkpoint of the generation being built (hard links): a base for the next re-import."""
@@ -738,16 +696,18 @@ class EmbeddedBackend(Backend):
 
     def _carry(self, new: ox.Store, graph: str, copy_from: Generation | None, say: Callable[[str], None]) -> None:
         """Bulk-load one graph of the current generation into the new one (its copy, else a dump)."""
+        assert self._layout is not None
+        scratch = self._layout.temp_file("piece")
         if copy_from is not None:
             say(f"copying <{graph}>")
-            _bulk_load(new, copy_from.sources_dir / source_file_name(graph), graph, _NT)
+            _bulk_load(new, Feed(copy_from.sources_dir / source_file_name(graph), complete=True), graph,
+                       scratch=scratch)
             return
-        assert self._layout is not None
         tmp = self._layout.temp_file("dump")
         try:
             say(f"copying <{graph}> (dumped: no N-Triples copy)")
             _interruptibly(self._store().dump, str(tmp), _NT, from_graph=ox.NamedNode(graph))
-            _bulk_load(new, tmp, graph, _NT)
+            _bulk_load(new, Feed(tmp, complete=True), graph, scratch=scratch)
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -760,3 +720,155 @@ class EmbeddedBackend(Backend):
                 self._reader = None
             self._release_retired(force=True)
         self.store = None  # type: ignore[assignment]  # Oxigraph closes the store when collected
+
+
+class _Build(PendingReplace):
+    """One write of an on-disk store: the next generation, built aside in a worker thread, then switched to.
+
+    Creating it takes the writer lock, plans the build
+    (:meth:`EmbeddedBackend._plan`) and starts the worker: it takes the
+    base, removes and carries graphs over, keeps the checkpoint, then
+    bulk-loads the feed (if any) as it grows. :meth:`commit` waits for it
+    (Ctrl-C acts at once), applies the update and switches; :meth:`abort`
+    stops the worker and removes the unfinished generation. A worker caught
+    inside one long Oxigraph call (an abort on Ctrl-C does not wait) removes
+    it itself when that call returns; a crash leaves it to the next cleanup.
+    """
+
+    def __init__(self, backend: EmbeddedBackend, operation: str, *, mode: str, target: str | None,
+                 feed: Feed | None, fmt: ox.RdfFormat = _NT, say: Callable[[str], None] | None = None) -> None:
+        self.backend, self.operation, self.mode, self.target, self.feed, self.fmt = \
+            backend, operation, mode, target, feed, fmt
+        self.say = say or (lambda _m: None)
+        self.layout = backend._layout
+        assert self.layout is not None
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(backend.lock(operation, progress=self.say))
+        try:
+            self.cur = backend._reader.generation  # type: ignore[union-attr]
+            self.plan = backend._plan(mode, target, self.say)
+            self.gen, self.reader_lock = self.layout.new_generation()
+        except BaseException:
+            self._stack.close()
+            raise
+        self.new: ox.Store | None = None
+        self.error: BaseException | None = None
+        self._cancelled = threading.Event()
+        self._done = threading.Event()
+        self._mutex = threading.Lock()
+        self._abandoned = self._finished = False
+        threading.Thread(target=self._work, name="careergraph-build", daemon=True).start()
+
+    def _work(self) -> None:
+        try:
+            self._build()
+        except BaseException as exc:  # noqa: BLE001 - handed to commit, in the caller's thread
+            traceback.clear_frames(exc.__traceback__)  # so no finished frame keeps the half-built store open
+            self.error = exc
+        finally:
+            with self._mutex:
+                self._done.set()
+                if self._abandoned:
+                    self._discard()
+
+    def _check(self) -> None:
+        if self._cancelled.is_set():
+            raise InterruptedError(f"building generation {self.gen.name} was cancelled")
+
+    def _build(self) -> None:
+        """The worker: everything up to the record update (pyoxigraph releases the GIL meanwhile)."""
+        plan, gen, say, backend, target = self.plan, self.gen, self.say, self.backend, self.target
+        base = plan.base
+        say(f"building generation {gen.name} of {backend.location} from "
+            + (f"{'the current generation' if base == self.cur else 'checkpoint ' + base.name}"
+               if base is not None else "an empty store")
+            + (f", carrying {len(plan.carry)} graph(s) over" if plan.carry else ""))
+        if base is not None:
+            src = backend._store() if base == self.cur else ox.Store.read_only(str(base.store_path))
+            src.backup(str(gen.store_path))
+            del src
+        self.new = ox.Store(str(gen.store_path))
+        for g in plan.remove:
+            self._check()
+            if g != META_GRAPH:
+                say(f"removing the previous <{g}>")
+            self.new.remove_graph(ox.NamedNode(g))
+        for g in plan.carry:
+            self._check()
+            backend._carry(self.new, g, self.cur if g in plan.copies else None, say)
+        if plan.meta:
+            self._check()
+            backend._carry(self.new, META_GRAPH, None, lambda _m: None)
+        if plan.checkpoint and target is not None:
+            self._check()
+            backend._checkpoint(self.new, [x for x in plan.layers if x[0] != target], say)
+        if self.feed is not None and target is not None:
+            self._check()
+            say(f"loading into <{target}>")
+            _bulk_load(self.new, self.feed, target, self.fmt, scratch=self.layout.temp_file("piece"),
+                       cancelled=self._cancelled)
+
+    def _discard(self) -> None:
+        """Let go of the unfinished generation and remove it (never a generation that became current)."""
+        self.new = None
+        gc.collect()  # closes the RocksDB store
+        self.reader_lock.release()
+        if self.layout.pointer() != self.gen.name:  # type: ignore[union-attr]
+            shutil.rmtree(self.gen.root, ignore_errors=True)
+
+    def commit(self, update: str = "") -> None:
+        """Wait for the worker, apply ``update``, flush, write ``generation.json`` and switch; then clean up."""
+        layout, gen, plan, target, say = self.layout, self.gen, self.plan, self.target, self.say
+        assert layout is not None
+        try:
+            while not self._done.is_set():  # sleep, never join (see _interruptibly)
+                time.sleep(0.02)
+            if self.error is not None:
+                raise self.error
+            new = self.new
+            assert new is not None
+            if update:
+                _interruptibly(new.update, update)
+            _interruptibly(new.flush)
+            self.new = new = None
+            gc.collect()  # closes the RocksDB store: nobody writes this generation again
+            gen.sources_dir.mkdir()
+            for g in plan.copies:
+                if g != target and any(x[0] == g for x in plan.layers):
+                    _link_or_copy(self.cur.sources_dir / source_file_name(g), gen.sources_dir / source_file_name(g))
+            if self.mode == "replace" and self.feed is not None and target is not None:
+                _link_or_copy(self.feed.path, gen.sources_dir / source_file_name(target))
+            layout.finish(gen, {"parent": self.cur.name or None, "operation": self.operation,
+                                "layers": plan.layers, "base": plan.base.name if plan.base is not None else None})
+            say(f"switching {self.backend.location} to generation {gen.name}")
+            layout.switch(gen)
+        except BaseException as exc:
+            self.abort(wait=not isinstance(exc, KeyboardInterrupt))
+            raise
+        self._finished = True
+        try:
+            say(f"switched to generation {gen.name}")
+            self.backend._move_to_current()
+            self.reader_lock.release()
+            self.backend._tidy(say)
+        finally:
+            self._stack.close()
+
+    def abort(self, *, wait: bool = True) -> None:
+        """Stop the worker and remove the unfinished generation; ``wait=False`` (Ctrl-C) returns at once."""
+        if self._finished:
+            return
+        self._finished = True
+        self._cancelled.set()
+        if self.feed is not None:
+            self.feed.cancel()
+        try:
+            while wait and not self._done.is_set():
+                time.sleep(0.02)
+        finally:
+            with self._mutex:
+                if self._done.is_set():
+                    self._discard()
+                else:
+                    self._abandoned = True  # the worker removes it when its current Oxigraph call returns
+            self._stack.close()

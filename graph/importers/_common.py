@@ -10,15 +10,18 @@ through the same three pieces:
   last row that ends its line (a file cut mid-row is an error naming the file
   and line);
 * :class:`ImportRun` holds the store's writer lock for the whole import,
-  writes the N-Triples to a temporary file beside the store, and turns Ctrl-C
-  into :class:`~careergraph.store.ImportAborted` saying whether the store
-  changed;
+  writes the N-Triples to a temporary file beside the store (which a store
+  loads into a new generation, built aside, while it is written:
+  :func:`careergraph.store.start_replacing`), and turns Ctrl-C into
+  :class:`~careergraph.store.ImportAborted` saying whether the store changed;
 * :meth:`ImportRun.finish` refuses a re-import that would shrink the source
-  (:func:`check_shrink`), then replaces the source's named graph in one
-  switch (:func:`careergraph.store.replace_source`) and builds the projection
-  cache, so the next command answers at once.
+  (:func:`check_shrink`), then switches the source's named graph in (the
+  replacement's commit) and builds the projection cache, so the next
+  command answers at once.
 
-Nothing in the store changes before the whole source has been read and checked.
+Nothing in the store changes before the whole source has been read and checked:
+the new generation is switched in only then, and an error or Ctrl-C before it
+removes it.
 """
 
 from __future__ import annotations
@@ -41,10 +44,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..backends.base import Feed, PendingReplace
 from ..errors import ImportDataError
 from ..projection import project
 from ..queries import run_query
-from ..store import ImportAborted, SourceRecord, replace_source
+from ..store import ImportAborted, SourceRecord, record_update, start_replacing
 
 __all__ = ["GUARDED", "SHRINK_LIMIT", "FileSet", "ImportRun", "ImportSummary", "NTWriter", "Progress",
            "check_shrink", "lit", "ref"]
@@ -71,7 +75,6 @@ SHRINK_LIMIT = 0.10
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # ESCO cells (concept-scheme member lists) exceed 128 KiB
 
-_ESC = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
 
@@ -82,7 +85,10 @@ def ref(iri: str) -> str:
 
 def lit(text, datatype: str | None = None, lang: str | None = None) -> str:
     """An N-Triples literal (escaped); ``datatype`` is a full IRI, ``lang`` a tag."""
-    body = '"' + str(text).translate(_ESC) + '"'
+    # chained replace: each pass is a C scan that returns the string itself when nothing is found,
+    # several times faster than str.translate on ESCO's long descriptions
+    body = '"' + (str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                  .replace("\r", "\\r")) + '"'
     if lang:
         return f"{body}@{lang}"
     if datatype:
@@ -95,6 +101,8 @@ def cg(local: str) -> str:
 
 
 _WATCH = {f" {RDF_TYPE} <{c}> .": c for c in GUARDED}
+#: Lines :class:`NTWriter` gathers before it writes them (and tells its feed how far the file is complete).
+_GROW_EVERY = 4096
 
 
 class NTWriter:
@@ -103,6 +111,8 @@ class NTWriter:
     Triples are written as pre-formatted terms (see :func:`ref`, :func:`lit`);
     callers keep them unique, so the line count is the triple count and the
     ``rdf:type`` lines of a class are its nodes (:attr:`types`, by class IRI).
+    :attr:`feed` tells, as the file grows, how much of it is written in whole
+    lines, so a store can load it while it is written.
 
     Parameters
     ----------
@@ -116,29 +126,46 @@ class NTWriter:
             Path(folder).mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix="careergraph-import-", suffix=".nt.tmp", dir=folder)
         self.path = Path(name)
-        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        self._fh = os.fdopen(fd, "wb")
+        self._pending: list[str] = []  # lines not written yet: written (and told to the feed) in blocks
+        self._size = 0
         self.count = 0
         self.types: Counter[str] = Counter()
+        self.feed = Feed(self.path)
 
     def add(self, s: str, p: str, o: str) -> None:
-        self._fh.write(f"{s} {p} {o} .\n")
+        self._pending.append(f"{s} {p} {o} .\n")
         self.count += 1
         if p == RDF_TYPE:
             self.types[o[1:-1]] += 1
+        if len(self._pending) >= _GROW_EVERY:
+            self._write()
 
     def lines(self, lines: list[str]) -> None:
-        """Add already formatted ``s p o .`` lines."""
-        text = "\n".join(lines)
-        self._fh.write(text)
-        if lines:
-            self._fh.write("\n")
-        self.count += len(lines)
-        for pattern, cls in _WATCH.items():
-            self.types[cls] += text.count(pattern)
+        """Add already formatted ``s p o .`` lines (written in blocks: no copy of them all at once)."""
+        for at in range(0, len(lines), _GROW_EVERY):
+            block = lines[at:at + _GROW_EVERY]
+            text = "\n".join(block)
+            self._pending += (text, "\n")
+            self.count += len(block)
+            for pattern, cls in _WATCH.items():
+                self.types[cls] += text.count(pattern)
+            self._write()
+
+    def _write(self) -> None:
+        data = "".join(self._pending).encode("utf-8")
+        self._pending.clear()
+        self._fh.write(data)
+        self._fh.flush()
+        self._size += len(data)
+        self.feed.grow(self._size)
 
     def close(self) -> None:
+        """Finish the file (:attr:`feed` then says it is complete)."""
         if not self._fh.closed:
+            self._write()
             self._fh.close()
+            self.feed.end(self._size)
 
     def discard(self) -> None:
         self.close()
@@ -176,17 +203,28 @@ class ImportSummary:
                 "warnings": self.warnings, "files": self.files}
 
 
-class _Lines:
-    """The lines of a text file, remembering whether the last one ended its line."""
+class _LastByte(io.RawIOBase):
+    """A binary stream that remembers the last byte read, so a reader can tell whether the file ended a line.
 
-    def __init__(self, fh: io.TextIOBase) -> None:
-        self._fh = fh
-        self.last = "\n"
+    It sits under the text wrapper, so it costs one call per block read, not per line.
+    """
 
-    def __iter__(self) -> Iterator[str]:
-        for line in self._fh:
-            self.last = line
-            yield line
+    def __init__(self, raw) -> None:
+        self._raw = raw
+        self.last = b"\n"
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:  # type: ignore[override]
+        got = self._raw.readinto(buf)
+        if got:
+            self.last = bytes(buf[got - 1:got])
+        return got
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class FileSet:
@@ -258,12 +296,11 @@ class FileSet:
                 found[f"{path}!{member}"] = v
         return found
 
-    def open_text(self, name: str) -> io.TextIOBase:
+    def open_text(self, name: str) -> io.TextIOWrapper:
+        """The file as text; its ``buffer.raw.last`` is the last byte read (:class:`_LastByte`)."""
         path, member = self.members[name]
-        if member is None:
-            return open(path, encoding="utf-8-sig", newline="")
-        zf = zipfile.ZipFile(path)
-        return io.TextIOWrapper(zf.open(member), encoding="utf-8-sig", newline="")
+        raw = open(path, "rb", buffering=0) if member is None else zipfile.ZipFile(path).open(member)  # noqa: SIM115
+        return io.TextIOWrapper(io.BufferedReader(_LastByte(raw), 1 << 16), encoding="utf-8-sig", newline="")
 
     def rows(self, name: str, expected: list[str], *, delimiter: str = ",") -> Iterator[dict[str, str]]:
         """Yield rows as dicts, verifying the header, every row's field count and the file's end.
@@ -285,8 +322,7 @@ class FileSet:
             raise ImportDataError(f"{where}: cannot open ({exc}); the archive is damaged: download it again") \
                 from None
         try:
-            src = _Lines(fh)
-            reader = csv.reader(src, delimiter=delimiter)
+            reader = csv.reader(fh, delimiter=delimiter)
             try:
                 header = next(reader)
             except (StopIteration, UnicodeDecodeError, csv.Error):
@@ -307,7 +343,7 @@ class FileSet:
                         f"{where}:{line}: {len(row)} fields where the header has {width}; the file is cut "
                         "short or damaged: use the complete file as downloaded")
                 yield {c: row[i] for c, i in zip(expected, idx)}
-            if not src.last.endswith(("\n", "\r")):
+            if fh.buffer.raw.last not in (b"\n", b"\r"):
                 raise ImportDataError(
                     f"{where}:{reader.line_num}: the last row does not end its line, so the file was cut "
                     "mid-row; use the complete file as downloaded (or end the file with a newline)")
@@ -447,9 +483,13 @@ class ImportRun:
 
     Use it as a context manager around the importer's work: entering takes
     the store's writer lock (a second import is refused at once, naming the
-    first) and opens :attr:`nt`, the N-Triples file beside the store; leaving
-    removes that file and releases the lock. Ctrl-C anywhere in between
-    raises :class:`~careergraph.store.ImportAborted`: "import aborted; store
+    first), opens :attr:`nt`, the N-Triples file beside the store, and starts
+    replacing ``target`` with it (:func:`~careergraph.store.start_replacing`:
+    a store builds the new generation aside and loads the file while the
+    importer writes it); leaving gives that replacement up unless
+    :meth:`finish` committed it, removes the file and releases the lock.
+    Ctrl-C anywhere in between raises
+    :class:`~careergraph.store.ImportAborted`: "import aborted; store
     unchanged" before the switch.
 
     Parameters
@@ -457,6 +497,8 @@ class ImportRun:
     graph : Backend
     key : str
         The source's dataset key (``esco``, ``onet``, ``crosswalk``).
+    target : str
+        The source's named graph.
     progress : callable, optional
     allow_shrink : bool, default False
         See :func:`check_shrink`.
@@ -465,15 +507,17 @@ class ImportRun:
         first analysis command after the import answers at once.
     """
 
-    def __init__(self, graph, key: str, *, progress: Progress | None = None, allow_shrink: bool = False,
-                 projection: bool = True) -> None:
+    def __init__(self, graph, key: str, *, target: str, progress: Progress | None = None,
+                 allow_shrink: bool = False, projection: bool = True) -> None:
         self.graph = graph
         self.key = key
+        self.target = target
         self.say: Progress = progress or (lambda _m: None)
         self.allow_shrink = allow_shrink
         self.projection = projection
         self.started = time.perf_counter()
         self.nt: NTWriter = None  # type: ignore[assignment]
+        self._pending: PendingReplace = None  # type: ignore[assignment]
         self._stack = contextlib.ExitStack()
         self._before = ""
 
@@ -483,6 +527,11 @@ class ImportRun:
             self._before = self.graph.state()
             self.nt = NTWriter(folder=getattr(self.graph, "work_dir", None))
             self._stack.callback(self.nt.discard)
+            pending = start_replacing(self.graph, self.target, self.nt.feed, progress=self.say)
+            self._pending = pending
+            # left without finish(): give the new graph up, at once on Ctrl-C (a load may be mid-piece)
+            self._stack.push(lambda et, _ev, _tb: pending.abort(
+                wait=et is None or not issubclass(et, KeyboardInterrupt)))
         except BaseException:
             self._stack.close()
             raise
@@ -522,7 +571,7 @@ class ImportRun:
                            version=summary.version,
                            imported=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
                            triples=nt.count, files=tuple(summary.files))
-        replace_source(self.graph, nt.path, rec, progress=self.say)
+        self._pending.commit(record_update(rec))
         summary.triples = nt.count
         if self.projection and self.graph.cache_dir is not None:
             t = time.perf_counter()

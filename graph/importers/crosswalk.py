@@ -101,7 +101,8 @@ def import_crosswalk(graph, path, *, seed_links: bool = True, allow_shrink: bool
         in the store, or the import would shrink the previous one by more
         than 10%. The store is then unchanged.
     """
-    run = ImportRun(graph, "crosswalk", progress=progress, allow_shrink=allow_shrink, projection=projection)
+    gname = "https://w3id.org/careergraph/graph/crosswalk"
+    run = ImportRun(graph, "crosswalk", target=gname, progress=progress, allow_shrink=allow_shrink, projection=projection)
     say = run.say
     path = Path(path)
     if path.is_dir():
@@ -110,7 +111,6 @@ def import_crosswalk(graph, path, *, seed_links: bool = True, allow_shrink: bool
     name = path.name
     fs.require([name], what="crosswalk", hint=f"Give the crosswalk CSV (columns {', '.join(CROSSWALK_COLS)})")
     rows = list(fs.rows(name, CROSSWALK_COLS))
-    gname = "https://w3id.org/careergraph/graph/crosswalk"
     dataset = f"{CGID}dataset/crosswalk"
     summary = ImportSummary(key="crosswalk", graph=gname, version=Path(name).stem.rsplit("_", 1)[-1])
     role = "https://w3id.org/careergraph/ontology#Role"

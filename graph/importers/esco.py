@@ -71,6 +71,8 @@ REL_COLS = ["occupationUri", "relationType", "skillType", "skillUri"]
 BROADER_COLS = ["conceptType", "conceptUri", "broaderType", "broaderUri"]
 SKILLSKILL_COLS = ["originalSkillUri", "relationType", "relatedSkillUri"]
 
+#: The named graph of the import.
+_GRAPH = f"https://w3id.org/careergraph/graph/esco-v{ESCO_VERSION}"
 _KIND = {"knowledge": "Knowledge", "skill/competence": "TechnicalSkill"}
 
 
@@ -143,7 +145,7 @@ def import_esco(
     ...     print(exc)
     '/nowhere.zip' does not exist; give the downloaded zip archives, their extracted folder or the CSV files
     """
-    run = ImportRun(graph, "esco", progress=progress, allow_shrink=allow_shrink, projection=projection)
+    run = ImportRun(graph, "esco", target=_GRAPH, progress=progress, allow_shrink=allow_shrink, projection=projection)
     say = run.say
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     fs = run.files(paths)
@@ -160,7 +162,7 @@ def import_esco(
                     "or their extracted folder")
 
     key, ver = "esco", ESCO_VERSION
-    gname = f"https://w3id.org/careergraph/graph/esco-v{ver}"
+    gname = _GRAPH
     dataset = f"{CGID}dataset/esco-v{ver}"
     summary = ImportSummary(key=key, graph=gname, version=ver)
     ds_ref = ref(dataset)
@@ -327,8 +329,9 @@ def import_esco(
                                           "optional": (cg("Optional"), cg("optionalSkill"))}
         ess = 0
         buf: list[str] = []
+        uuid = {u: _uuid(u) for u in occ.keys() | skills.keys()}
         for (o, s), kind in level.items():
-            node = f"{req_base}{_uuid(o)}--{_uuid(s)}>"
+            node = f"{req_base}{uuid[o]}--{uuid[s]}>"
             ro, rs = f"<{o}>", f"<{s}>"
             lvl, short = lv[kind]
             ess += kind == "essential"

@@ -181,7 +181,8 @@ def import_mcc(graph, path, *, allow_shrink: bool = False, projection: bool = Tr
         occupation of it is in the store, or the import would shrink the
         previous one by more than 10%. The store is then unchanged.
     """
-    run = ImportRun(graph, "mcc", progress=progress, allow_shrink=allow_shrink, projection=projection)
+    gname = "https://w3id.org/careergraph/graph/mcc"
+    run = ImportRun(graph, "mcc", target=gname, progress=progress, allow_shrink=allow_shrink, projection=projection)
     say = run.say
     path = Path(path)
     if not path.is_file():
@@ -212,7 +213,7 @@ def import_mcc(graph, path, *, allow_shrink: bool = False, projection: bool = Tr
         if not roles:
             raise ImportDataError(f"{path}: none of its {len(parsed)} ESCO occupations is in this store; "
                                   "import ESCO first ('careergraph import esco ...')")
-        summary = ImportSummary(key="mcc", graph="https://w3id.org/careergraph/graph/mcc", version="Nov2020")
+        summary = ImportSummary(key="mcc", graph=gname, version="Nov2020")
         dataset = f"{CGID}dataset/mcc"
         ds_ref, in_ds, derived = ref(dataset), cg("inDataset"), f"<{PROV}wasDerivedFrom>"
         nt = run.nt

@@ -143,13 +143,13 @@ def import_onet(graph, folder, *, allow_shrink: bool = False, projection: bool =
     ...     print(str(exc)[:60])
     '/nowhere' does not exist; give the downloaded zip archives,
     """
-    run = ImportRun(graph, "onet", progress=progress, allow_shrink=allow_shrink, projection=projection)
+    gname = "https://w3id.org/careergraph/graph/onet"
+    run = ImportRun(graph, "onet", target=gname, progress=progress, allow_shrink=allow_shrink, projection=projection)
     say = run.say
     folder = Path(folder)
     fs = run.files([folder])
     fs.require(ONET_FILES, what="O*NET",
                hint="Give the folder of the O*NET database text files (tab-separated, with header rows)")
-    gname = "https://w3id.org/careergraph/graph/onet"
     dataset = f"{CGID}dataset/onet"
     summary = ImportSummary(key="onet", graph=gname, version="")
     ds_ref, in_ds, derived = ref(dataset), cg("inDataset"), f"<{PROV}wasDerivedFrom>"
