@@ -312,16 +312,16 @@ def _sparql_route(server: Server) -> Route:
                                         default_graphs=req.default_graphs, named_graphs=req.named_graphs,
                                         timeout=limits.timeout, max_rows=limits.max_rows)
                     return mime, results_document(doc, mime)
-                answer = fetch(server.graph, req.query, default_graphs=req.default_graphs,
-                               named_graphs=req.named_graphs, timeout=limits.timeout, max_rows=limits.max_rows)
+                triples = fetch(server.graph, req.query, default_graphs=req.default_graphs,
+                                named_graphs=req.named_graphs, timeout=limits.timeout, max_rows=limits.max_rows)
             except RowLimitExceeded:
                 raise LimitExceeded(f"The answer has more than {limits.max_rows} rows, the row limit "
                                     "(serve --max-rows); add a LIMIT to the query", 400) from None
             except QueryTimeout:
                 raise LimitExceeded(f"The query ran past the time limit of {limits.timeout:g} s "
                                     "(serve --request-timeout); narrow it", 503) from None
-            mime = negotiate(accept, answer.form)
-            return mime, serialize(answer, mime)
+            mime = negotiate(accept, triples.form)
+            return mime, serialize(triples, mime)
 
         mime, payload = await server.call(run, what="query", projection=False)  # SPARQL reads the store only
         return Response(payload, headers={"content-type": content_type(mime)})
