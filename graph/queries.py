@@ -522,6 +522,12 @@ def _timed_out(origin: str, timeout: float | None) -> QueryTimeout:
     return exc
 
 
+def _too_many(origin: str, max_rows: int) -> RowLimitExceeded:
+    exc = RowLimitExceeded(f"{origin}: the answer has more than {max_rows} rows; add a LIMIT or raise the row limit")
+    exc.limit = max_rows
+    return exc
+
+
 def _collect(res: Any, *, origin: str, deadline: float | None, limit: int | None) -> QueryResult:
     if isinstance(res, (bool, ox.QueryBoolean)):
         ask = bool(res)
@@ -686,10 +692,7 @@ def fetch(
             except (RuntimeError, ValueError, OSError) as exc:
                 raise QueryError(f"{origin}: query failed: {exc}") from None
             if len(out) == cap:
-                exc = RowLimitExceeded(f"{origin}: the answer has more than {max_rows} rows; "
-                                       "add a LIMIT or raise the row limit")
-                exc.limit = max_rows
-                raise exc
+                raise _too_many(origin, cap)
             out.append(tuple(item) if select else item)
             del item
     finally:
@@ -802,12 +805,8 @@ def fetch_results(
     finally:
         del res  # dropped on the thread that made it, as pyoxigraph requires
     doc = b"".join(sink.chunks)
-    if counted and isinstance(max_rows, int) and len(doc) >= (max_rows + 1) * _SOLUTION_BYTES[fmt] \
-            and _solutions_in(doc, fmt) > max_rows:
-        exc = RowLimitExceeded(f"{origin}: the answer has more than {max_rows} rows; "
-                               "add a LIMIT or raise the row limit")
-        exc.limit = max_rows
-        raise exc
+    if counted and len(doc) >= (max_rows + 1) * _SOLUTION_BYTES[fmt] and _solutions_in(doc, fmt) > max_rows:
+        raise _too_many(origin, max_rows)
     if deadline is not None and time.monotonic() > deadline:
         raise _timed_out(origin, timeout)
     return doc

@@ -291,8 +291,8 @@ def _sparql_route(server: Server) -> Route:
             return RedirectResponse("/#/sparql", status_code=303)  # a person in a browser: the query page
         body = await _body(request, limits.max_body) if request.method == "POST" else b""
         req = parse_request(request.method, url_params, request.headers.get("content-type", ""), body)
-        key = (req.query, tuple(req.default_graphs or ()), tuple(req.named_graphs or ()),
-               req.default_graphs is None, req.named_graphs is None, accept)
+        key = (req.query, None if req.default_graphs is None else tuple(req.default_graphs),
+               None if req.named_graphs is None else tuple(req.named_graphs), accept)
         hit = server.results.get(key)  # answered before on this data: no thread, no store
         if hit is not None:
             return Response(hit[1], headers={"content-type": content_type(hit[0])})
