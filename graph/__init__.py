@@ -18,13 +18,10 @@ Examples
 
 from __future__ import annotations
 
+from ._lazy import lazy_names
 from ._version import __version__
-from .api import CareerGraph
 from .errors import *  # noqa: F403 (every error class is public)
 from .errors import __all__ as _errors_all
-from .queries import list_queries, load_query, run_query
-from .resolve import Resolver, resolve, resolve_many
-from .store import open_graph
 
 __all__ = [
     "CareerGraph",
@@ -38,3 +35,9 @@ __all__ = [
     "run_query",
     *_errors_all,
 ]
+
+# Imported on first use: a command that needs none of them (``careergraph import ...``) does not pay for
+# numpy, scipy and networkx.
+lazy_names(__name__, {"CareerGraph": "api", "Resolver": "resolve", "list_queries": "queries",
+                      "load_query": "queries", "open_graph": "store", "resolve": "resolve",
+                      "resolve_many": "resolve", "run_query": "queries"})

@@ -13,11 +13,40 @@ from careergraph.cli.base import cli
 def _commands(group=cli, prefix=()):
     import click
 
-    for name, cmd in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the top group imports each command's module when asked
+        cmd = group.get_command(ctx, name)
         if isinstance(cmd, click.Group):
             yield from _commands(cmd, prefix + (name,))
         else:
             yield prefix + (name,)
+
+
+def test_the_lazy_command_list_is_what_the_modules_register():
+    import importlib
+
+    import click
+
+    from careergraph.cli import COMMANDS
+
+    for module in COMMANDS:
+        importlib.import_module(f"careergraph.cli.{module}")
+    registered = {name: cmd.callback.__module__.rsplit(".", 1)[-1] for name, cmd in cli.commands.items()}
+    listed = {name: module for module, names in COMMANDS.items() for name in names}
+    assert registered == listed
+    assert cli.list_commands(click.Context(cli)) == sorted(listed)
+
+
+def test_an_import_command_loads_no_analysis_modules():
+    import subprocess
+    import sys
+
+    code = ("import sys; from careergraph.cli import cli; import click; "
+            "cli.get_command(click.Context(cli), 'import'); "
+            "print(sorted(m for m in ('numpy', 'scipy', 'networkx', 'starlette', 'careergraph.api', "
+            "'careergraph.projection.model') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 @pytest.mark.parametrize("path", list(_commands()), ids=lambda p: " ".join(p))
@@ -30,9 +59,11 @@ def test_every_command_has_help_with_an_example(run_cli, path):
 @pytest.mark.parametrize("path", list(_commands()), ids=lambda p: " ".join(p))
 def test_no_command_has_an_option_twice(path):
     # click only warns when two parameters share a flag; the second one then silently wins
+    import click
+
     cmd = cli
     for name in path:
-        cmd = cmd.commands[name]
+        cmd = cmd.get_command(click.Context(cmd), name)
     flags = [flag for param in cmd.params for flag in getattr(param, "opts", []) + getattr(param, "secondary_opts", [])]
     assert len(flags) == len(set(flags)), sorted(f for f in flags if flags.count(f) > 1)
     names = [param.name for param in cmd.params]

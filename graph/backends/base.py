@@ -51,20 +51,21 @@ class Feed:
     def __init__(self, path: str | Path, *, complete: bool = False) -> None:
         self.path = Path(path)
         self.size = self.path.stat().st_size if complete else 0
+        self.lines: int | None = None  # lines in the first ``size`` bytes, when the writer tells them
         self.done = complete
         self.cancelled = False
         self._cond = threading.Condition()
 
-    def grow(self, size: int) -> None:
-        """The first ``size`` bytes are written and end a line."""
+    def grow(self, size: int, lines: int | None = None) -> None:
+        """The first ``size`` bytes (``lines`` lines, if told) are written and end a line."""
         with self._cond:
-            self.size = size
+            self.size, self.lines = size, lines
             self._cond.notify_all()
 
-    def end(self, size: int) -> None:
-        """The file is complete, ``size`` bytes long."""
+    def end(self, size: int, lines: int | None = None) -> None:
+        """The file is complete, ``size`` bytes (``lines`` lines, if told) long."""
         with self._cond:
-            self.size, self.done = size, True
+            self.size, self.lines, self.done = size, lines, True
             self._cond.notify_all()
 
     def cancel(self) -> None:

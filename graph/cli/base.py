@@ -11,6 +11,7 @@ Exit codes: 0 ok; 1 no result or validation failed; 2 usage or input error;
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -21,7 +22,8 @@ from typing import Any
 
 import click
 
-from ..api import CareerGraph
+import careergraph  # CareerGraph (numpy, scipy, networkx) loads on first use: an import command never needs it
+
 from ..errors import CareerGraphError
 from ..backends.remote import DATASETS
 from ..store import open_graph
@@ -69,9 +71,9 @@ class Context:
         """The graph to read, opened on first use."""
         return self.open()
 
-    def career(self, source: str | None = None) -> CareerGraph:
+    def career(self, source: str | None = None) -> careergraph.CareerGraph:
         """The one CareerGraph a command calls, narrowed to ``source``."""
-        return CareerGraph(graph=self.graph, source=source, progress=progress)
+        return careergraph.CareerGraph(graph=self.graph, source=source, progress=progress)
 
     def release(self) -> None:
         """Close the graph (an on-disk store holds a lock on its folder until closed)."""
@@ -238,6 +240,32 @@ class _Group(click.Group):
             formatter.write("\n" + self.epilog + "\n")
 
 
+class _LazyGroup(_Group):
+    """The top group: each command's module is imported when the command is asked for.
+
+    So ``careergraph import ...`` imports the data commands only, not the
+    analysis, plotting and serving modules (numpy, scipy, networkx,
+    starlette: ~0.6 s). :meth:`lazy` says which module registers which
+    commands (``careergraph.cli`` holds that list).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._modules: dict[str, str] = {}
+
+    def lazy(self, module: str, names: Sequence[str]) -> None:
+        """Commands ``names`` are registered by importing ``module``."""
+        self._modules.update(dict.fromkeys(names, module))
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands and cmd_name in self._modules:
+            importlib.import_module(self._modules[cmd_name])  # it registers its commands on this group
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        return sorted(set(self.commands) | set(self._modules))
+
+
 class _Command(click.Command):
     def format_epilog(self, ctx, formatter):
         if self.epilog:
@@ -248,7 +276,7 @@ _Group.command_class = _Command
 
 
 @click.group(
-    cls=_Group,
+    cls=_LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example:\n  careergraph path \"Junior ML Engineer\" \"Lead ML Engineer\"\n\n"
     "Exit codes: 0 ok, 1 no result or validation failed, 2 usage or input error, 3 internal error.",

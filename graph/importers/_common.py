@@ -158,14 +158,14 @@ class NTWriter:
         self._fh.write(data)
         self._fh.flush()
         self._size += len(data)
-        self.feed.grow(self._size)
+        self.feed.grow(self._size, self.count)
 
     def close(self) -> None:
         """Finish the file (:attr:`feed` then says it is complete)."""
         if not self._fh.closed:
             self._write()
             self._fh.close()
-            self.feed.end(self._size)
+            self.feed.end(self._size, self.count)
 
     def discard(self) -> None:
         self.close()

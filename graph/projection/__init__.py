@@ -19,21 +19,27 @@ True
 
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
 from collections.abc import Callable
 
+from .._lazy import lazy_names
 from .._version import __version__
 from ..backends import Backend
-from . import cache
-from .build import QUERIES, build
-from .features import BLOCKS
-from .model import KINDS, TECHNOLOGY_KIND, Projection
-from .names import KindIndex, NameIndex, clean, normalize
 
 __all__ = ["BLOCKS", "KINDS", "QUERIES", "TECHNOLOGY_KIND", "KindIndex", "NameIndex", "Projection", "build",
            "clean", "forget", "normalize", "project"]
 
+# Imported on first use: these modules pull in numpy, scipy and networkx (~0.5 s), which an import run
+# with ``--no-projection`` never needs.
+lazy_names(__name__, {"BLOCKS": "features", "KINDS": "model", "QUERIES": "build", "TECHNOLOGY_KIND": "model",
+                      "KindIndex": "names", "NameIndex": "names", "Projection": "model", "build": "build",
+                      "cache": None, "clean": "names", "normalize": "names"})
+
+#: This package as a module object: :func:`project` reaches ``cache`` and ``build`` through it, so
+#: they load on the first call (and a test's monkeypatch of ``projection.build`` is what it calls).
+_pkg = sys.modules[__name__]
 _MEMO: weakref.WeakKeyDictionary[Backend, Projection] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
@@ -59,18 +65,18 @@ def project(graph: Backend, *, progress: Callable[[str], None] | None = None) ->
         A projection query is missing or fails.
     """
     state = graph.state()
-    key = cache.key_of(state, __version__)
+    key = _pkg.cache.key_of(state, __version__)
     with _LOCK:
         hit = _MEMO.get(graph)
     if hit is not None and hit.version == key:
         return hit
-    proj = cache.load(graph.cache_dir, key)
+    proj = _pkg.cache.load(graph.cache_dir, key)
     if proj is None:
         # the built-in graph projects in a fraction of a second: only stores and endpoints report progress
         say = progress if progress is not None and graph.kind != "memory" else (lambda _m: None)
         say(f"building the projection of {graph.location} (cached for the next command)")
-        proj = build(graph, progress=say, version=key)
-        if cache.save(graph.cache_dir, key, proj):
+        proj = _pkg.build(graph, progress=say, version=key)
+        if _pkg.cache.save(graph.cache_dir, key, proj):
             say(f"saved the projection cache in {graph.cache_dir}")
     with _LOCK:
         _MEMO[graph] = proj
