@@ -146,16 +146,20 @@ def import_crosswalk_cmd(obj, file, no_seed_links: bool, allow_shrink: bool, no_
 @import_group.command(
     "mcc",
     epilog="Example:\n  careergraph import mcc --store ./cg "
-    "../shared/data/nesta-mcc/mcc_transitions_Occupation_data.csv",
+    "../shared/data/nesta-mcc/mcc_transitions_Occupation_data.csv "
+    "../shared/data/nesta-mcc/mcc_skills_based_sectors_All_ESCO.csv",
 )
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @_import_options
 @common_options
 @click.pass_obj
-def import_mcc_cmd(obj, file, allow_shrink: bool, no_projection: bool, fmt: str) -> None:
-    """Job zone, education, experience and earnings of ESCO occupations (Nesta MCC); import ESCO first."""
+def import_mcc_cmd(obj, files, allow_shrink: bool, no_projection: bool, fmt: str) -> None:
+    """Job zone, education, earnings and skills-based sector of ESCO occupations (Nesta MCC); import ESCO first.
+
+    FILES: mcc_transitions_Occupation_data.csv and/or mcc_skills_based_sectors_All_ESCO.csv.
+    """
     say = _progress(time.perf_counter())
-    _report(_import(obj, lambda g: import_mcc(g, file, allow_shrink=allow_shrink, projection=not no_projection,
+    _report(_import(obj, lambda g: import_mcc(g, files, allow_shrink=allow_shrink, projection=not no_projection,
                                               progress=say)), fmt)
 
 
