@@ -105,6 +105,10 @@ def ablations(run, name: str, blocks: dict[str, float]) -> list[dict]:
             for b in ("hierarchy", "text"):
                 rows.append(measure(run, f"hybrid with `crosswalk` at {w:g}, without `{b}`",
                                     content_weights={**at, b: 0.0}))
+    if "clusters" in run.blocks and run.blocks["clusters"][1].any():
+        # its weight, chosen on ESCO's half A (O*NET occupations have no clusters; docs/similarity.md)
+        for w in (0.25, 1.0):
+            rows.append(measure(run, f"hybrid with `clusters` at {w:g}", content_weights={**blocks, "clusters": w}))
     prev = {b: PREVIOUS_WEIGHTS.get(b, 0.0) for b in run.blocks}
     rows.append(measure(run, "previous weights (text-heavy), content only", kind="content", content_weights=prev))
     for b in ("random", "same_minor_group", "skill_cosine"):

@@ -16,7 +16,8 @@ over *blocks* (roles × n sparse matrices):
   ``technology``, ``hierarchy``, ``text`` and ``crosswalk`` (the ISCO
   groups of the ESCO occupations a crosswalk maps onto an O*NET
   occupation: a second classification, so the model does not hang on the
-  SOC hierarchy and the text alone).
+  SOC hierarchy and the text alone) and ``clusters`` (Nesta's skills-based
+  sub-sector and sector of an ESCO occupation).
 
 A block is *present* for a role when its row is not all zeros; the content
 score of roles *i* and *j* is
@@ -104,6 +105,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "hierarchy": 1.0,     # classification groups above the role (SOC, ISCO)
     "text": 1.0,          # TF-IDF of title (once) and description
     "crosswalk": 0.5,     # ISCO groups of the ESCO occupations mapped onto an O*NET one (smallest worst drop, half A)
+    "clusters": 0.5,      # Nesta's skills-based sub-sector and sector of an ESCO occupation (ESCO half A, docs)
 }
 
 #: Weight of each part of :class:`MoveModel` (see the module notes).
@@ -641,14 +643,24 @@ class MoveModel:
         fw = self.forward if len(cols) == n and (cols == np.arange(n)).all() else self.forward[cols][:, cols]
         return (sp.csr_matrix(w) @ fw).toarray(), w.sum(axis=1) > 0
 
-    def neighbour_views(self, blocks, weights: Mapping[str, float] | None = None) -> list[dict[str, float]]:
-        """The block weights of each view the neighbours are chosen in: every block in use left out once.
+    def neighbour_views(self, blocks, weights: Mapping[str, float] | None = None
+                        ) -> list[tuple[np.ndarray | None, dict[str, float]]]:
+        """The views the neighbours are chosen in: ``(rows that use it, block weights)``, every block in use left out once.
 
-        With one block in use (or none), the one view is the content itself.
+        A role's views leave out only the blocks it has (leaving out one it
+        lacks gives the content itself, which would then count twice); a role
+        with at most one of the blocks in use, and every role when at most one
+        block is in use, has the content itself as its one view (rows
+        ``None``: every row).
         """
         w = {b: float(weights.get(b, 0.0)) if weights is not None else self.content.weight(b) for b in blocks}
         used = [b for b, x in w.items() if x > 0]
-        return [{**w, b: 0.0} for b in used] if len(used) > 1 else [w]
+        if len(used) <= 1:
+            return [(None, w)]
+        has = {b: np.asarray(blocks[b][1].any(axis=1)).ravel() for b in used}
+        several = sum(has[b].astype(np.int64) for b in used) > 1
+        views = [(has[b] & several, {**w, b: 0.0}) for b in used] + [(~several, w)]
+        return [(rows, view) for rows, view in views if rows.any()]
 
     def neighbour_weights(self, rows, blocks, cols=None, weights: Mapping[str, float] | None = None) -> np.ndarray:
         """The lending weight of each neighbour (columns ``cols``) of roles ``rows``; a row sums to 1, or 0 without neighbours.
@@ -665,8 +677,10 @@ class MoveModel:
         cols = np.arange(n) if cols is None else np.asarray(cols, dtype=np.int64)
         total = np.zeros((len(rows), len(cols)))
         views = np.zeros(len(rows))
-        for view in self.neighbour_views(blocks, weights):
+        for apply, view in self.neighbour_views(blocks, weights):
             c = self._lenders(rows, self.content.combine(blocks, weights=view), cols)
+            if apply is not None:
+                c[~apply] = 0.0
             s = c.sum(axis=1)
             total += np.divide(c, s[:, None], out=np.zeros_like(c), where=s[:, None] > 0)
             views += s > 0

@@ -85,16 +85,29 @@ def test_neighbours_are_chosen_in_every_view_that_leaves_one_block_out():
     everyone = np.ones((1, n), dtype=bool)
     blocks = {"x": (x, everyone), "y": (y, everyone)}
     both = {"x": 1.0, "y": 1.0}
-    assert m.neighbour_views(blocks, both) == [{"x": 0.0, "y": 1.0}, {"x": 1.0, "y": 0.0}]
+    assert [v for _, v in m.neighbour_views(blocks, both)] == [{"x": 0.0, "y": 1.0}, {"x": 1.0, "y": 0.0}]
     # each view picks its one neighbour; the two lend alike
     w = m.neighbour_weights([a], blocks, weights=both)
     assert w[0, b] == pytest.approx(0.5) and w[0, c] == pytest.approx(0.5) and w.sum() == pytest.approx(1.0)
     nb, has = m.neighbour_rows([a], blocks, weights=both)
     assert nb[0, d] == pytest.approx(0.5) and nb[0, e] == pytest.approx(0.5) and has.tolist() == [True]
     # with one block in use the content itself is the one view: x alone picks b
-    assert m.neighbour_views(blocks, {"x": 1.0}) == [{"x": 1.0, "y": 0.0}]
+    assert [v for _, v in m.neighbour_views(blocks, {"x": 1.0})] == [{"x": 1.0, "y": 0.0}]
     nb, _ = m.neighbour_rows([a], blocks, weights={"x": 1.0})
     assert nb[0, d] == pytest.approx(1.0) and nb[0, e] == 0.0
+    # a block the role lacks makes no view of its own: without y, a's one view is the content (x), so b lends
+    lacks = {"x": (x, everyone), "y": (y, np.zeros((1, n), dtype=bool))}
+    (apply, view), = m.neighbour_views(lacks, both)
+    assert apply.tolist() == [True] and view == both  # the content, for the one row
+    w = m.neighbour_weights([a], lacks, weights=both)
+    assert w[0, b] == pytest.approx(1.0) and w[0, c] == 0.0
+    # two roles, one with both blocks (two views), one with x only (one view: the content)
+    two = {"x": (np.vstack([x, x]), np.ones((2, n), dtype=bool)),
+           "y": (np.vstack([y, y]), np.vstack([everyone, np.zeros((1, n), dtype=bool)]))}
+    views = m.neighbour_views(two, both)
+    assert [a.tolist() for a, _ in views] == [[True, False], [True, False], [False, True]]
+    w = m.neighbour_weights([a, a], two, weights=both)
+    assert w[0, b] == pytest.approx(0.5) and w[1, b] == pytest.approx(1.0) and w[1, c] == 0.0
 
 
 def test_kinds_and_hidden_sources(inline):

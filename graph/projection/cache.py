@@ -24,7 +24,7 @@ from .model import Projection
 __all__ = ["FORMAT", "cache_file", "key_of", "load", "save"]
 
 #: Layout version of the cache files.
-FORMAT = 7
+FORMAT = 8
 
 
 def key_of(state: str, version: str) -> str:

@@ -30,6 +30,10 @@ block             query                      columns and weights
                                              role (``?other skos:closeMatch ?role``: the
                                              ISCO groups of the ESCO occupations Nesta's
                                              crosswalk maps onto an O*NET code), weight 1
+``clusters``      ``project-role-clusters``    one column per skills cluster of the role
+                                             and each group above it (Nesta's
+                                             skills-based sub-sector and sector of an
+                                             ESCO occupation), weight 1
 ================  =========================  ==========================================
 
 Only roles that carry a classification code (``cg:onetCode``,
@@ -81,6 +85,7 @@ BLOCKS: dict[str, str] = {
     "hierarchy": "project-role-hierarchy",
     "text": "project-role-text",
     "crosswalk": "project-role-crosswalk",
+    "clusters": "project-role-clusters",
 }
 
 #: How many times the label's words count against the description's. Titles
@@ -273,7 +278,8 @@ def hierarchy_block(rows: Iterable[Mapping], role_index: Mapping[str, int]) -> s
 
     Two roles in the same broad group share all of their groups (cosine 1);
     in the same major group only, one of three (O*NET's SOC levels). Also
-    builds the ``crosswalk`` block from ``project-role-crosswalk`` rows.
+    builds the ``crosswalk`` block from ``project-role-crosswalk`` rows and
+    the ``clusters`` block from ``project-role-clusters`` rows.
 
     Examples
     --------
@@ -379,7 +385,7 @@ def skill_blocks(role_skill: sp.spmatrix, essential: sp.spmatrix, technology: np
 
 #: Block name -> the function that builds it from the rows of its query.
 BUILDERS = {"ratings": ratings_block, "technology": technology_block, "hierarchy": hierarchy_block, "text": text_block,
-            "crosswalk": hierarchy_block}
+            "crosswalk": hierarchy_block, "clusters": hierarchy_block}
 
 
 def feature_blocks(rows_of: Mapping[str, Iterable[Mapping]], role_index: Mapping[str, int]) -> dict[str, sp.csr_matrix]:
