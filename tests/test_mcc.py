@@ -127,14 +127,20 @@ def test_sectors_file_alone_gives_clusters_and_the_clusters_block(tmp_path):
                     ("4", "manufacturing workers", None, 1), ("4.1", "metal workers", "manufacturing workers", 1)]
 
 
-def test_both_files_in_one_import_and_their_agreement(tmp_path):
-    g = graph_from_turtle(TTL)
+def both_files(tmp_path):
+    """An occupation data file naming a (with its sector) and a sectors file naming a and b."""
     levels = tmp_path / "mcc_transitions_Occupation_data.csv"
     levels.write_text(LEVELS_WITH_SECTORS + f"1,a,2511,12,ict workers,12.1,software developers,4.0,6.5,5.1,3.2,"
                       f"38000,{E}a\n", encoding="utf-8")
     sectors = tmp_path / "mcc_skills_based_sectors_All_ESCO.csv"
     sectors.write_text(SECTORS_HEADER + f"0,a,2511,12,12.1,ict workers,software developers,{E}a\n"
                        f"1,b,2512,12,12.2,ict workers,ict technicians,{E}b\n", encoding="utf-8")
+    return levels, sectors
+
+
+def test_both_files_in_one_import_and_their_agreement(tmp_path):
+    g = graph_from_turtle(TTL)
+    levels, sectors = both_files(tmp_path)
     s = import_mcc(g, [levels, sectors])
     assert s.counts["occupations"] == 1 and s.counts["earnings"] == 1 and s.counts["sector_occupations"] == 2
     assert [c[:2] for c in clusters(g)] == [("a", "12.1"), ("b", "12.2")]
@@ -189,3 +195,14 @@ def test_cli_imports_both_real_files(run_cli, tmp_path, shared_data):
                   str(d / "mcc_transitions_Occupation_data.csv"), str(d / "mcc_skills_based_sectors_All_ESCO.csv"))
     assert res.exit_code == 0, res.stderr
     assert '"sector_occupations": 300' in res.stdout and '"sectors": 14' in res.stdout
+
+
+def test_dropping_the_sectors_file_from_a_re_import_is_refused_by_the_shrink_guard(tmp_path):
+    g = graph_from_turtle(TTL)
+    levels, sectors = both_files(tmp_path)
+    import_mcc(g, [levels, sectors])
+    with pytest.raises(ImportDataError, match="skills-cluster memberships 1 where the store holds 2"):
+        import_mcc(g, levels)
+    assert [c[0] for c in clusters(g)] == ["a", "b"]
+    s = import_mcc(g, levels, allow_shrink=True)
+    assert [c[0] for c in clusters(g)] == ["a"] and any("skills-cluster" in w for w in s.warnings)

@@ -50,7 +50,7 @@ from ..projection import project
 from ..queries import run_query
 from ..store import ImportAborted, SourceRecord, record_update, start_replacing
 
-__all__ = ["GUARDED", "SHRINK_LIMIT", "FileSet", "ImportRun", "ImportSummary", "NTWriter", "Progress",
+__all__ = ["GUARDED", "GUARDED_LINKS", "SHRINK_LIMIT", "FileSet", "ImportRun", "ImportSummary", "NTWriter", "Progress",
            "check_shrink", "lit", "ref"]
 
 #: Progress callback: receives one short message per step (the CLI prints it on stderr).
@@ -70,6 +70,8 @@ _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #: Classes whose nodes the shrink guard counts in a source, with the words messages use for them.
 GUARDED = {f"{CG}Role": "occupations", f"{CG}Skill": "skills", f"{CG}SkillRequirement": "requirement links",
            f"{_RDF}Statement": "crosswalk links", f"{CG}SalaryObservation": "salary observations"}
+#: Properties whose triples the shrink guard counts in a source too (links that are not nodes of their own).
+GUARDED_LINKS = {f"{CG}skillsCluster": "skills-cluster memberships"}
 #: A re-import may drop at most this share of a source's guarded nodes without ``allow_shrink``.
 SHRINK_LIMIT = 0.10
 
@@ -100,7 +102,8 @@ def cg(local: str) -> str:
     return f"<{CG}{local}>"
 
 
-_WATCH = {f" {RDF_TYPE} <{c}> .": c for c in GUARDED}
+_WATCH = {**{f" {RDF_TYPE} <{c}> .": c for c in GUARDED}, **{f" <{p}> ": p for p in GUARDED_LINKS}}
+_LINK_TERMS = {f"<{p}>" for p in GUARDED_LINKS}
 #: Lines :class:`NTWriter` gathers before it writes them (and tells its feed how far the file is complete).
 _GROW_EVERY = 4096
 
@@ -110,7 +113,8 @@ class NTWriter:
 
     Triples are written as pre-formatted terms (see :func:`ref`, :func:`lit`);
     callers keep them unique, so the line count is the triple count and the
-    ``rdf:type`` lines of a class are its nodes (:attr:`types`, by class IRI).
+    ``rdf:type`` lines of a class are its nodes (:attr:`types`, by class IRI;
+    also the triples of each property of :data:`GUARDED_LINKS`, by its IRI).
     :attr:`feed` tells, as the file grows, how much of it is written in whole
     lines, so a store can load it while it is written.
 
@@ -138,6 +142,8 @@ class NTWriter:
         self.count += 1
         if p == RDF_TYPE:
             self.types[o[1:-1]] += 1
+        elif p in _LINK_TERMS:
+            self.types[p[1:-1]] += 1
         if len(self._pending) >= _GROW_EVERY:
             self._write()
 
@@ -426,8 +432,9 @@ def split_labels(raw: str, sep: str | None = None) -> list[str]:
 
 
 _HELD = f"""SELECT ?g ?c (COUNT(?x) AS ?n) WHERE {{
-  VALUES ?c {{ {' '.join(f'<{c}>' for c in GUARDED)} }}
-  GRAPH ?g {{ ?x a ?c }}
+  {{ VALUES ?c {{ {' '.join(f'<{c}>' for c in GUARDED)} }} GRAPH ?g {{ ?x a ?c }} }}
+  UNION
+  {{ VALUES ?c {{ {' '.join(f'<{c}>' for c in GUARDED_LINKS)} }} GRAPH ?g {{ ?x ?c ?o }} }}
 }} GROUP BY ?g ?c"""
 
 
@@ -441,7 +448,8 @@ def check_shrink(graph, target: str, new: dict[str, int], *, key: str, allow: bo
     target : str
         The source's named graph.
     new : dict
-        Nodes per guarded class (IRI) in the new import (:attr:`NTWriter.types`).
+        Nodes per guarded class (IRI), and triples per guarded link property, in
+        the new import (:attr:`NTWriter.types`).
     key : str
         The source's key, for messages.
     allow : bool, default False
@@ -466,7 +474,7 @@ def check_shrink(graph, target: str, new: dict[str, int], *, key: str, allow: bo
     """
     from_store = {str(r["c"]): int(r["n"]) for r in run_query(graph, _HELD, {"g": ox.NamedNode(target)}).rows}
     shrunk = []
-    for cls, word in GUARDED.items():
+    for cls, word in {**GUARDED, **GUARDED_LINKS}.items():
         old, now = from_store.get(cls, 0), new.get(cls, 0)
         if old and now < old * (1 - SHRINK_LIMIT):
             shrunk.append(f"{word} {now:,} where the store holds {old:,} ({(now - old) / old:+.0%})")
