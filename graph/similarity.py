@@ -36,9 +36,9 @@ use it: ``known`` = :math:`K_{ij}` (the move itself, also when stated for the
 same role in another source, ``same-as``), and ``neighbours`` = the moves of
 the role's :data:`NEIGHBOURS` most similar roles of the same dataset, in the
 direction stated, weighted by their content similarity, averaged over the
-views *v* of the content that leave one block in use out each (the content
-itself when one block is in use), so that no single block chooses the
-lenders alone,
+views *v* of the content that leave out one block in use that the role has,
+each once (the content itself when the role has at most one), so that no
+single block chooses the lenders alone,
 
 .. math:: n_{ij} = \\frac{1}{|V|} \\sum_{v \\in V}
           \\frac{\\sum_{u \\in N_v(i)} c^v_{iu} K_{uj}}{\\sum_{u \\in N_v(i)} c^v_{iu}}
