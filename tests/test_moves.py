@@ -105,7 +105,7 @@ def test_neighbours_are_chosen_in_every_view_that_leaves_one_block_out():
     two = {"x": (np.vstack([x, x]), np.ones((2, n), dtype=bool)),
            "y": (np.vstack([y, y]), np.vstack([everyone, np.zeros((1, n), dtype=bool)]))}
     views = m.neighbour_views(two, both)
-    assert [a.tolist() for a, _ in views] == [[True, False], [True, False], [False, True]]
+    assert [rows.tolist() for rows, _ in views] == [[True, False], [True, False], [False, True]]
     w = m.neighbour_weights([a, a], two, weights=both)
     assert w[0, b] == pytest.approx(0.5) and w[1, b] == pytest.approx(1.0) and w[1, c] == 0.0
 
