@@ -44,8 +44,8 @@ from ..resources import builtin_graphs
 from .base import META_GRAPH, Backend, Feed, PendingReplace, Progress, Term
 from .generations import MARKER, Generation, Layout, ReaderLock
 
-__all__ = ["CHUNK_BYTES", "CHUNK_LINES", "DELETE_COST", "FIRST_PIECE_SHARE", "MARKER", "RETIRE_SECONDS", "STAGING_PREFIX", "EmbeddedBackend", "load_turtle",
-           "source_file_name", "turtle_as_ntriples"]
+__all__ = ["CHUNK_BYTES", "CHUNK_LINES", "DELETE_COST", "FIRST_PIECE_SHARE", "MARKER", "RETIRE_SECONDS",
+           "STAGING_PREFIX", "EmbeddedBackend", "load_turtle", "source_file_name", "turtle_as_ntriples"]
 
 #: Named graphs under this prefix are in-memory re-imports being built.
 STAGING_PREFIX = "https://w3id.org/careergraph/graph/staging/"
@@ -703,7 +703,7 @@ class EmbeddedBackend(Backend):
         """Start replacing ``target`` with a file still being written: on disk, loaded as it grows.
 
         The next generation is built aside at once (the base, the graphs
-        carried over), and each piece of :data:`CHUNK_BYTES` of ``feed`` is
+        carried over), and each piece of ``feed`` (:func:`_bulk_load`) is
         bulk-loaded as soon as it is written, in a worker thread, while the
         caller writes the rest. Nothing is switched before
         :meth:`PendingReplace.commit`; see :meth:`replace_graph`.

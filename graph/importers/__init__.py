@@ -6,7 +6,7 @@
   seed links → ``graph/crosswalk``
 
 Each import replaces the previous import of the same source atomically (see
-:func:`careergraph.store.replace_source`), records itself in ``graph/meta``
+:func:`careergraph.store.start_replacing`), records itself in ``graph/meta``
 (:func:`careergraph.store.list_sources`) and returns an
 :class:`ImportSummary` (counts, dangling references, seconds). Progress goes
 to an optional callback; the library never prints.
