@@ -260,6 +260,19 @@ def test_cli_import_sources_drop(run_cli, esco_slice, tmp_path):
     assert res.exit_code == 2 and "occupations_en.csv" in res.stderr
 
 
+def test_failed_import_leaves_no_new_store(run_cli, tmp_path):
+    bad = tmp_path / "crosswalk.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    missing = tmp_path / "new-store"
+    res = run_cli("import", "crosswalk", "--store", str(missing), str(bad))
+    assert res.exit_code == 2 and "unexpected columns" in res.stderr
+    assert not missing.exists()  # the store it would have created is gone again
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = run_cli("import", "crosswalk", "--store", str(empty), str(bad))
+    assert res.exit_code == 2 and list(empty.iterdir()) == []  # the folder stays, as empty as it was
+
+
 # -- verified sources, the shrink guard, interrupts ---------------------------------------------------
 
 def _copy(folder: Path, to: Path) -> Path:

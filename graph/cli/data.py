@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import time
+from pathlib import Path
 
 import click
 
@@ -26,13 +28,47 @@ def _open(obj, *, create: bool = True):
 
 
 def _import(obj, run):
-    """Run one import on the store or server and return its summary; Ctrl-C says whether the store changed."""
+    """Run one import on the store or server and return its summary; Ctrl-C says whether the store changed.
+
+    A store the import would create (its folder missing or empty) is removed
+    again when the import fails, so bad input leaves no empty store behind.
+    """
+    fresh = _fresh_folder(obj)
+    done = False
     try:
-        return run(_open(obj))
+        summary = run(_open(obj))
+        done = True
+        return summary
     except KeyboardInterrupt:
-        raise ImportAborted("import aborted; store unchanged") from None
+        raise ImportAborted("import aborted; " + ("no store created" if fresh else "store unchanged")) from None
     finally:
         obj.release()
+        if fresh is not None and not done:
+            _remove_new_store(*fresh)
+
+
+def _fresh_folder(obj) -> tuple[Path, bool] | None:
+    """``(folder, existed)`` when the import writes a store that does not exist yet (folder missing or empty)."""
+    if obj.store is None or obj.endpoint is not None:
+        return None
+    folder = Path(obj.store)
+    if not folder.exists():
+        return folder, False
+    if folder.is_dir() and not any(folder.iterdir()):
+        return folder, True
+    return None
+
+
+def _remove_new_store(folder: Path, existed: bool) -> None:
+    """Remove what a failed import created: the folder, or (when it was there, empty) its contents."""
+    if not existed:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for p in folder.iterdir():
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
 
 
 def _progress(started: float):
@@ -79,7 +115,8 @@ def _report(summary, fmt: str) -> None:
 def import_group() -> None:
     """Import a public taxonomy into its own named graph of an on-disk store.
 
-    The store is created when missing. Every file is checked in full
+    The store is created when missing (and removed again if the import
+    fails, so bad input leaves no empty store). Every file is checked in full
     (columns, the field count of every row, zip integrity, version) before
     anything is replaced; a re-import that would drop over 10% of a source's
     occupations, skills, requirement or crosswalk links or salary figures is
