@@ -114,6 +114,12 @@ def test_sectors_file_alone_gives_clusters_and_the_clusters_block(tmp_path):
     assert s.counts["sector_occupations"] == 3 and s.counts["sectors"] == 2 and s.counts["sub_sectors"] == 3
     assert s.counts["occupations"] == 0 and s.counts["earnings"] == 0
     assert s.dangling == {"esco_occupation": 1}
+    # no earnings, so no earnings source; the import's record says what it read
+    assert run_query(g, "SELECT ?s WHERE { ?s a <https://w3id.org/careergraph/ontology#Source> }").rows == []
+    labels = run_query(g, "SELECT ?l WHERE { ?d <http://www.w3.org/2000/01/rdf-schema#label> ?l . "
+                          "FILTER(CONTAINS(?l, 'Causeways')) }").column("l")
+    assert "Nesta Mapping Career Causeways skills-based sectors" in labels
+    assert not any("earnings" in str(x) or "occupation data" in str(x) for x in labels)
     assert clusters(g) == [("a", "12.1", "software developers", "12", "ict workers"),
                            ("b", "12.2", "ict technicians", "12", "ict workers"),
                            ("c", "4.1", "metal workers", "4", "manufacturing workers")]

@@ -302,11 +302,11 @@ def import_mcc(graph, paths, *, allow_shrink: bool = False, projection: bool = T
             nt.add(src_of[kind], cg("sha256"), lit(file_sha256(path)))
         src = src_of.get("levels")
         source = ref(_SOURCE)
-        nt.add(source, RDF_TYPE, cg("Source"))
-        nt.add(source, RDFS_LABEL, lit("Nesta, Mapping Career Causeways (indicative earnings from ONS ASHE)"))
-        nt.add(source, in_ds, ds_ref)
-        for node in src_of.values():
-            nt.add(source, derived, node)
+        if src is not None:  # the source of the earnings figures: only the occupation data states them
+            nt.add(source, RDF_TYPE, cg("Source"))
+            nt.add(source, RDFS_LABEL, lit("Nesta, Mapping Career Causeways (indicative earnings from ONS ASHE)"))
+            nt.add(source, in_ds, ds_ref)
+            nt.add(source, derived, src)
         counts = {"occupations": 0, **{spec[3]: 0 for spec in MCC_SCALES.values()}, "earnings": 0}
         seen: set[str] = set()
         for uri, _label, levels, earn in parsed:
@@ -336,7 +336,9 @@ def import_mcc(graph, paths, *, allow_shrink: bool = False, projection: bool = T
         counts.update(_write_sectors(nt, sectors, roles, src_of["sectors" if "sectors" in src_of else "levels"],
                                      ds_ref) if sectors else {"sectors": 0, "sub_sectors": 0, "sector_occupations": 0})
         summary.counts = counts
-        return run.finish(summary, None, dataset=dataset, label="Nesta Mapping Career Causeways occupation data")
+        what = " and ".join(x for k, x in (("levels", "occupation data"), ("sectors", "skills-based sectors"))
+                            if k in read)
+        return run.finish(summary, None, dataset=dataset, label=f"Nesta Mapping Career Causeways {what}")
 
 
 def _write_sectors(nt, sectors, roles, src, ds_ref) -> dict[str, int]:
