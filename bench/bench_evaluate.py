@@ -14,7 +14,8 @@ O*NET (with ``Related Occupations.txt``), the crosswalk and Nesta's MCC data:
 For each it prints precision@10 on all sources, on half A and half B (even
 and odd source codes) with 95% bootstrap intervals, nDCG@10 and MAP, for:
 the three model kinds; every content block alone; the model without each
-block and without each part; the previous text-heavy weights; and the
+block and without each part; without hierarchy or text in one part only
+(the content, or choosing the lenders); the previous text-heavy weights; and the
 baselines (random, same minor group, skill cosine) of the same run.
 
 ``--search`` first runs a coordinate search of the content block weights
@@ -95,6 +96,7 @@ def ablations(run, name: str, blocks: dict[str, float]) -> list[dict]:
         rows.append(measure(run, f"hybrid without `{b}`", content_weights={**blocks, b: 0.0}))
     for part in ("neighbours", "job_zone"):
         rows.append(measure(run, f"hybrid without `{part}`", weights={part: 0.0}))
+    rows.extend(split_drops(run, blocks, [b for b in ("hierarchy", "text") if b in used]))
     if "coverage" in run.blocks:
         rows.append(measure(run, "hybrid with `coverage` at 0.25", content_weights={**blocks, "coverage": 0.25}))
     if "crosswalk" in run.blocks and run.blocks["crosswalk"][1].any():
@@ -114,6 +116,23 @@ def ablations(run, name: str, blocks: dict[str, float]) -> list[dict]:
     for b in ("random", "same_minor_group", "skill_cosine"):
         rows.append(measure(run, f"baseline: {b.replace('_', ' ')}", scores=run.baseline_scores(b)))
     log(f"{name}: {len(rows)} rankings measured")
+    return rows
+
+
+def split_drops(run, blocks: dict[str, float], names: list[str]) -> list[dict]:
+    """Where a block's drop comes from: the block left out of the content part only, or of choosing the lenders only."""
+    full = run.parts(blocks)
+    rows = []
+    if not full["has_neighbours"].any():  # no lenders (ESCO): the content part is all there is
+        return rows
+    for b in names:
+        without = run.parts({**blocks, b: 0.0})
+        lenders_kept = {**full, "content": without["content"]}
+        content_kept = {**full, "neighbours": without["neighbours"], "has_neighbours": without["has_neighbours"]}
+        rows.append(measure(run, f"hybrid without `{b}` in the content part only (lenders still chosen with it)",
+                            scores=run.model.combine(lenders_kept)))
+        rows.append(measure(run, f"hybrid without `{b}` in choosing the lenders only (content still with it)",
+                            scores=run.model.combine(content_kept)))
     return rows
 
 
