@@ -26,11 +26,13 @@ idea of relatedness (O*NET's titles). ``--proxy`` checks the weight of a
 role's own known moves, which no leave-one-out run can measure: it keeps
 visible the moves *into* each source occupation (other occupations' lists
 that name it) while hiding its own list, a stand-in for a second list of
-comparable quality.
+comparable quality. ``--refit`` asks whether O*NET's drop without
+hierarchy or text is a lack of signal or of weight: it searches the other
+weights again on O*NET's half A without each (~4 min).
 
 Usage::
 
-    python bench/bench_evaluate.py --store DIR [--data DIR] [--search] [--proxy]
+    python bench/bench_evaluate.py --store DIR [--data DIR] [--search] [--proxy] [--refit]
 
 The store must hold ESCO, O*NET, the crosswalk (and MCC for job zones);
 ``--data`` is the folder holding ``onet/`` and ``nesta-mcc/`` (default
@@ -169,6 +171,21 @@ def search(runs: list, blocks: dict[str, float], parts: dict[str, float], cap: f
     return cur_b, cur_p
 
 
+def refit(run, blocks: dict[str, float]) -> list[dict]:
+    """Is a drop a lack of signal or of weight? Without hierarchy, and without text, search the rest again on half A."""
+    from careergraph.similarity import MOVE_WEIGHTS
+
+    rows = [measure(run, "the model")]
+    for b in ("hierarchy", "text"):
+        rest = {k: w for k, w in blocks.items() if k != b and k in run.blocks}
+        bw, pw = search([run], rest, dict(MOVE_WEIGHTS))
+        shown = ", ".join(f"{k} {w:g}" for k, w in bw.items() if w > 0)
+        rows.append(measure(run, f"without `{b}`, the model's weights", content_weights={**blocks, b: 0.0}))
+        rows.append(measure(run, f"without `{b}`, searched again: {shown}; neighbours {pw['neighbours']:g}",
+                            weights=pw, content_weights=bw))
+    return rows
+
+
 def proxy(run) -> list[dict]:
     """Weight of a role's own known moves: fuse the model with the list of moves *into* each source."""
     from careergraph.similarity import TIER_WEIGHTS
@@ -204,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cap", type=float, help="with --search: no block above this share of all block weights")
     ap.add_argument("--proxy", action="store_true", help="measure the weight of own known moves by proxy")
     ap.add_argument("--search-only", action="store_true", help="stop after the search")
+    ap.add_argument("--refit", action="store_true",
+                    help="O*NET without hierarchy, and without text, each with weights searched again on half A")
     args = ap.parse_args(argv)
 
     from careergraph import open_graph
@@ -267,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
           rows)
     table(f"ESCO through the crosswalk ({esco.n_sources} sources, {esco.n_candidates} candidates)",
           ablations(esco, "ESCO", blocks))
+    if args.refit:
+        table("O*NET without a block, weights searched again on its half A", refit(onet, blocks))
     if args.proxy:
         table("Own known moves, by proxy (O*NET: the moves into each source stay visible)", proxy(onet))
     return 0
