@@ -46,6 +46,7 @@ __all__ = [
     "ImportAborted",
     "SourceRecord",
     "builtin_files",
+    "discard_unused_store",
     "drop_source",
     "list_sources",
     "open_graph",
@@ -331,6 +332,19 @@ def publish(source: Backend, target: Backend, *, progress: Progress | None = Non
             target.replace_graph(g, path, progress=say)
             path.unlink()
     return graphs
+
+
+def discard_unused_store(folder: str | os.PathLike, *, keep_folder: bool = False) -> bool:
+    """Remove a store folder nothing was imported into, e.g. after a first import into it failed.
+
+    Safe against a concurrent writer (it takes the store's writer lock
+    without waiting, and leaves the store when it cannot) and against data:
+    a store holding any imported source is kept. ``keep_folder`` empties the
+    folder instead of removing it. Returns whether the store was removed.
+    """
+    from .backends.generations import Layout
+
+    return Layout(folder).discard_if_unused(keep_folder=keep_folder)
 
 
 def folder_of(graph) -> Path | None:

@@ -20,7 +20,15 @@ from careergraph.backends.generations import Layout
 from careergraph.errors import StoreError
 from careergraph.queries import run_query
 from careergraph.resources import builtin_graphs
-from careergraph.store import META_GRAPH, SourceRecord, drop_source, list_sources, open_graph, replace_source
+from careergraph.store import (
+    META_GRAPH,
+    SourceRecord,
+    discard_unused_store,
+    drop_source,
+    list_sources,
+    open_graph,
+    replace_source,
+)
 
 G = "https://w3id.org/careergraph/graph/test"
 D = "https://w3id.org/careergraph/id/dataset/test"
@@ -47,6 +55,34 @@ def _generations(store: Path) -> list[str]:
 
 def _unfinished(store: Path) -> list[str]:
     return [n for n in _generations(store) if not (store / "generations" / n / "generation.json").is_file()]
+
+
+def test_discard_unused_store_only_removes_a_store_nothing_was_imported_into(tmp_path):
+    from careergraph.backends.generations import Layout
+
+    new = tmp_path / "new"
+    open_graph(new, create=True).close()
+    with Layout(new).writer("another import"):  # a writer at work keeps it
+        assert discard_unused_store(new) is False and (new / "careergraph-store.json").is_file()
+    assert discard_unused_store(new) is True and not new.exists()
+
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    open_graph(kept, create=True).close()
+    assert discard_unused_store(kept, keep_folder=True) is True and list(kept.iterdir()) == []
+
+    used = tmp_path / "used"
+    g = open_graph(used, create=True)
+    replace_source(g, _nt(tmp_path, 5, "x"), _rec(5))
+    g.close()
+    assert discard_unused_store(used) is False
+    g = open_graph(used)
+    assert [r.key for r in list_sources(g)] == ["test"]
+    g.close()
+    plain = tmp_path / "plain"  # not a store: never touched
+    plain.mkdir()
+    (plain / "notes.txt").write_text("mine")
+    assert discard_unused_store(plain) is False and (plain / "notes.txt").read_text() == "mine"
 
 
 def test_replace_records_and_drops(tmp_path):

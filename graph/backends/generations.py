@@ -407,6 +407,40 @@ class Layout:
         finally:
             os.close(fd)
 
+    def discard_if_unused(self, *, keep_folder: bool = False) -> bool:
+        """Remove this store if nothing was ever imported into it (what a failed first import leaves).
+
+        Only under the writer lock, taken without waiting (another writer at
+        work keeps it), and only when no generation holds an imported source.
+        ``keep_folder`` removes the contents and leaves the (then empty)
+        folder. Returns whether the store was removed.
+        """
+        if not (self.folder / MARKER).is_file():
+            return False
+        try:
+            fd = self._try_writer("discard the unused store", wait=0.0, progress=None)
+        except StoreError:
+            return False
+        try:
+            for name in self.names():
+                with contextlib.suppress(FileNotFoundError):
+                    if any(os.scandir(self.generation(name).sources_dir)):
+                        return False
+            if (self.folder / "oxigraph").is_dir():  # a store of the older layout
+                return False
+            if not keep_folder:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                return True
+            for e in list(os.scandir(self.folder)):
+                if e.is_dir(follow_symlinks=False):
+                    shutil.rmtree(e.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(e.path)
+            return True
+        finally:
+            os.close(fd)
+
     def _clean(self, *, temp_files: bool = True) -> list[str]:
         said: list[str] = []
         current = self.current()

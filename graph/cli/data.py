@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import click
 
 from ..importers import import_crosswalk, import_esco, import_onet
 from ..importers.mcc import import_mcc
-from ..store import ImportAborted, drop_source, list_sources, open_graph, publish
+from ..store import ImportAborted, discard_unused_store, drop_source, list_sources, open_graph, publish
 from .base import EXIT_NO_RESULT, cli, common_options, emit, progress, store_option
 
 __all__ = ["drop_cmd", "import_group", "sources_cmd"]
@@ -44,7 +43,8 @@ def _import(obj, run):
     finally:
         obj.release()
         if fresh is not None and not done:
-            _remove_new_store(*fresh)
+            folder, existed = fresh
+            discard_unused_store(folder, keep_folder=existed)  # kept if another import is writing it
 
 
 def _fresh_folder(obj) -> tuple[Path, bool] | None:
@@ -57,18 +57,6 @@ def _fresh_folder(obj) -> tuple[Path, bool] | None:
     if folder.is_dir() and not any(folder.iterdir()):
         return folder, True
     return None
-
-
-def _remove_new_store(folder: Path, existed: bool) -> None:
-    """Remove what a failed import created: the folder, or (when it was there, empty) its contents."""
-    if not existed:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    for p in folder.iterdir():
-        if p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p, ignore_errors=True)
-        else:
-            p.unlink(missing_ok=True)
 
 
 def _progress(started: float):
