@@ -33,6 +33,7 @@ from .backends import META_GRAPH as _META
 from .backends import Backend, Progress
 from .backends.base import Feed, PendingReplace
 from .backends.embedded import STAGING_PREFIX, EmbeddedBackend
+from .backends.generations import Layout
 from .backends.remote import RemoteBackend
 from .errors import CareerGraphError, StoreError, clip
 from .queries import run_query
@@ -342,8 +343,6 @@ def discard_unused_store(folder: str | os.PathLike, *, keep_folder: bool = False
     a store holding any imported source is kept. ``keep_folder`` empties the
     folder instead of removing it. Returns whether the store was removed.
     """
-    from .backends.generations import Layout
-
     return Layout(folder).discard_if_unused(keep_folder=keep_folder)
 
 

@@ -58,8 +58,6 @@ def _unfinished(store: Path) -> list[str]:
 
 
 def test_discard_unused_store_only_removes_a_store_nothing_was_imported_into(tmp_path):
-    from careergraph.backends.generations import Layout
-
     new = tmp_path / "new"
     open_graph(new, create=True).close()
     with Layout(new).writer("another import"):  # a writer at work keeps it
