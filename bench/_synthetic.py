@@ -62,12 +62,22 @@ def synthetic_graph(roles: int = 3000, skills: int = 14000, links: int = 125_000
     return EmbeddedBackend(store, kind="memory", location="a synthetic graph")
 
 
+def open_store(path: str):
+    """The store a benchmark reads; a bad ``--store`` exits 2 with careergraph's one-line message."""
+    from careergraph import open_graph
+    from careergraph.errors import CareerGraphError
+
+    log(f"opening store {path}")
+    try:
+        return open_graph(path)
+    except CareerGraphError as exc:
+        log(f"error: {exc}")
+        raise SystemExit(2) from None
+
+
 def open_bench_graph(args):
     if args.store:
-        from careergraph import open_graph
-
-        log(f"opening store {args.store}")
-        return open_graph(args.store)
+        return open_store(args.store)
     return synthetic_graph(seed=args.seed)
 
 

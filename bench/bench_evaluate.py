@@ -50,15 +50,14 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _synthetic import log, open_store  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 GRID = (0.0, 0.25, 0.5, 1.0, 2.0)
 
 #: The weights before issue 11 (title text counted twice in the text block, too).
 PREVIOUS_WEIGHTS = {"skills": 0.25, "ratings": 0.25, "technology": 0.125, "hierarchy": 0.125, "text": 1.0}
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 def default_data() -> Path:
@@ -225,7 +224,6 @@ def main(argv: list[str] | None = None) -> int:
                     help="O*NET without hierarchy, and without text, each with weights searched again on half A")
     args = ap.parse_args(argv)
 
-    from careergraph import open_graph
     from careergraph.evaluate import prepare
     from careergraph.projection import project
     from careergraph.similarity import DEFAULT_WEIGHTS, MOVE_WEIGHTS, MoveModel
@@ -236,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         if not f.is_file():
             log(f"error: {f} not found; pass --data")
             return 2
-    graph = open_graph(args.store)
+    graph = open_store(args.store)
     t0 = time.perf_counter()
     proj = project(graph)
     log(f"projection {time.perf_counter() - t0:.1f} s: {proj}")

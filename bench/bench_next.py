@@ -23,10 +23,10 @@ import argparse
 import statistics
 import sys
 import time
+from pathlib import Path
 
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _synthetic import log, open_store  # noqa: E402
 
 
 def timed(fn, repeat: int) -> float:
@@ -46,12 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=10)
     args = ap.parse_args(argv)
 
-    from careergraph import open_graph
     from careergraph.moves import next_moves
     from careergraph.projection import project
     from careergraph.similarity import SimilarityModel, default_model
 
-    graph = open_graph(args.store)
+    graph = open_store(args.store)
     t = time.perf_counter()
     proj = project(graph)
     log(f"projection loaded in {time.perf_counter() - t:.2f} s: {proj}")
