@@ -74,6 +74,7 @@ from ._common import (
     PROV,
     RDF_TYPE,
     RDFS_LABEL,
+    SKOS,
     XSD,
     ImportSummary,
     Progress,
@@ -108,6 +109,7 @@ _SOURCE = f"{CGID}source/nesta-mcc"
 _SCHEME = f"{CGID}scheme/nesta-skills-based-sectors"
 _GROUP = f"{CGID}group/nesta-sector/"
 _CODE = re.compile(r"\d{1,3}(\.\d{1,3})?")
+_IN_DATASET, _DERIVED = cg("inDataset"), f"<{PROV}wasDerivedFrom>"
 
 
 def file_sha256(path: str | Path) -> str:
@@ -294,7 +296,7 @@ def import_mcc(graph, paths, *, allow_shrink: bool = False, projection: bool = T
         for uri in sorted(named - roles):
             summary.dangle("esco_occupation", uri)
         dataset = f"{CGID}dataset/mcc"
-        ds_ref, in_ds, derived = ref(dataset), cg("inDataset"), f"<{PROV}wasDerivedFrom>"
+        ds_ref, in_ds, derived = ref(dataset), _IN_DATASET, _DERIVED
         nt = run.nt
         src_of = {}
         for kind, (path, _rows) in read.items():
@@ -343,11 +345,10 @@ def import_mcc(graph, paths, *, allow_shrink: bool = False, projection: bool = T
 
 def _write_sectors(nt, sectors, roles, src, ds_ref) -> dict[str, int]:
     """The scheme, its sectors and sub-sectors, and each occupation's ``cg:skillsCluster``; their counts."""
-    skos = "http://www.w3.org/2004/02/skos/core#"
-    in_ds, derived = cg("inDataset"), f"<{PROV}wasDerivedFrom>"
-    concept, in_scheme, notation = f"<{skos}Concept>", f"<{skos}inScheme>", f"<{skos}notation>"
+    in_ds, derived = _IN_DATASET, _DERIVED
+    concept, in_scheme, notation = f"<{SKOS}Concept>", f"<{SKOS}inScheme>", f"<{SKOS}notation>"
     scheme = ref(_SCHEME)
-    nt.add(scheme, RDF_TYPE, f"<{skos}ConceptScheme>")
+    nt.add(scheme, RDF_TYPE, f"<{SKOS}ConceptScheme>")
     nt.add(scheme, RDFS_LABEL, lit("Nesta skills-based sectors (Mapping Career Causeways)"))
     nt.add(scheme, in_ds, ds_ref)
     nt.add(scheme, derived, src)
@@ -369,6 +370,6 @@ def _write_sectors(nt, sectors, roles, src, ds_ref) -> dict[str, int]:
         nt.add(g, in_ds, ds_ref)
         nt.add(g, derived, src)
         if broader is not None:
-            nt.add(g, f"<{skos}broader>", ref(_GROUP + broader))
+            nt.add(g, f"<{SKOS}broader>", ref(_GROUP + broader))
     n_sub = sum(1 for _l, b in groups.values() if b is not None)
     return {"sectors": len(groups) - n_sub, "sub_sectors": n_sub, "sector_occupations": members}
